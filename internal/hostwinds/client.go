@@ -96,8 +96,10 @@ func New(cfg Config) (*Client, error) {
 		cfg.UserAgent = "terraform-provider-hostwinds"
 	}
 
+	// A burst of one keeps every one-second window at about RequestsPerSecond requests. A
+	// burst equal to the rate would let twice that many through after an idle second.
 	processLimiter.SetLimit(rate.Limit(cfg.RequestsPerSecond))
-	processLimiter.SetBurst(max(1, int(cfg.RequestsPerSecond)))
+	processLimiter.SetBurst(1)
 
 	c := &Client{
 		endpoint:  endpoint.String(),
@@ -189,6 +191,9 @@ func (c *Client) call(ctx context.Context, action string, params url.Values, out
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = fmt.Errorf("%w (waited %s, %d attempt(s))", ctxErr, time.Since(started).Round(time.Millisecond), attempt.count)
+		} else if attempt.deadlineWait > 0 {
+			err = fmt.Errorf("%w; not retried because the wait of %s would pass the deadline: %w",
+				err, attempt.deadlineWait, context.DeadlineExceeded)
 		}
 		err = fmt.Errorf("Hostwinds API action %s failed: %w", action, c.secrets.redactError(err))
 		if !info.ReadOnly {
@@ -217,6 +222,12 @@ func (c *Client) call(ctx context.Context, action string, params url.Values, out
 	})
 
 	err = decodeAnswer(action, resp.StatusCode, raw, out)
+	if err != nil && attempt.deadlineWait > 0 {
+		// The API asked for a wait that does not fit the caller's deadline, so report the
+		// deadline as the reason as well as the last answer.
+		err = fmt.Errorf("%w; not retried because the wait of %s would pass the deadline: %w",
+			err, attempt.deadlineWait, context.DeadlineExceeded)
+	}
 	if err != nil && !info.ReadOnly && resp.StatusCode >= 500 && resp.StatusCode != http.StatusServiceUnavailable {
 		// A 5xx other than 503 can come after the API did the work, so the caller must look
 		// before it sends the change again.

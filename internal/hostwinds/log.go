@@ -116,7 +116,7 @@ func bodyLimit(text string) string {
 // logContext adds the client's subsystem to ctx, with every known secret masked in its
 // messages and fields as a second guard behind the explicit redaction.
 func (c *Client) logContext(ctx context.Context, action string) context.Context {
-	ctx = tflog.NewSubsystem(ctx, logSubsystem)
+	ctx = tflog.NewSubsystem(ctx, logSubsystem, tflog.WithLevelFromEnv("TF_LOG_PROVIDER", "HOSTWINDS_API"))
 	ctx = tflog.SubsystemSetField(ctx, logSubsystem, "action", action)
 	secrets := c.secrets.list()
 	ctx = tflog.SubsystemMaskAllFieldValuesStrings(ctx, logSubsystem, secrets...)

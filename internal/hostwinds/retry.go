@@ -20,6 +20,9 @@ type attemptState struct {
 	info  ActionInfo
 	mu    sync.Mutex
 	count int
+	// deadlineWait is the retry wait that was skipped because it would pass the context's
+	// deadline, or zero.
+	deadlineWait time.Duration
 }
 
 func withAttemptState(ctx context.Context, s *attemptState) context.Context {
@@ -60,11 +63,14 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 		return true, err
 	}
 	wait := c.http.Backoff(c.http.RetryWaitMin, c.http.RetryWaitMax, attempt-1, resp)
+	fields["wait_ms"] = wait.Milliseconds()
 	if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
 		tflog.SubsystemWarn(ctx, logSubsystem, "Not retrying Hostwinds API request: the wait would pass the operation's deadline", fields)
+		state.mu.Lock()
+		state.deadlineWait = wait
+		state.mu.Unlock()
 		return false, err
 	}
-	fields["wait_ms"] = wait.Milliseconds()
 	fields["max_retries"] = c.http.RetryMax
 	tflog.SubsystemWarn(ctx, logSubsystem, "Retrying Hostwinds API request", fields)
 	return true, err

@@ -103,6 +103,9 @@ func (l *StringList) UnmarshalJSON(data []byte) error {
 		out := make(StringList, 0, len(items))
 		for _, item := range items {
 			switch v := item.(type) {
+			case nil:
+				// A null element names nothing, and fmt.Sprint would turn it into "<nil>".
+				continue
 			case string:
 				out = append(out, v)
 			case map[string]any:
