@@ -64,7 +64,12 @@ func (c *Client) GetPriceList(ctx context.Context, managed bool) ([]Plan, error)
 		plan.Key = key
 		plans = append(plans, plan)
 	}
-	sort.Slice(plans, func(i, j int) bool { return plans[i].PlanID.Value < plans[j].PlanID.Value })
+	sort.Slice(plans, func(i, j int) bool {
+		if plans[i].PlanID.Value != plans[j].PlanID.Value {
+			return plans[i].PlanID.Value < plans[j].PlanID.Value
+		}
+		return plans[i].Key < plans[j].Key
+	})
 	return plans, nil
 }
 

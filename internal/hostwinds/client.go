@@ -114,7 +114,7 @@ func New(cfg Config) (*Client, error) {
 		RetryWaitMax: cfg.RetryWaitMax,
 		RetryMax:     cfg.MaxRetries,
 		CheckRetry:   c.checkRetry,
-		Backoff:      retryablehttp.DefaultBackoff,
+		Backoff:      cappedBackoff,
 		// The last answer is kept so that the final error reports what the API said.
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		// The client logs through tflog itself, with secrets removed.
@@ -189,6 +189,9 @@ func (c *Client) call(ctx context.Context, action string, params url.Values, out
 
 	resp, err := c.http.Do(req)
 	if err != nil {
+		if resp != nil {
+			resp.Body.Close()
+		}
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			err = fmt.Errorf("%w (waited %s, %d attempt(s))", ctxErr, time.Since(started).Round(time.Millisecond), attempt.count)
 		} else if attempt.deadlineWait > 0 {

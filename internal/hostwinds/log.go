@@ -2,7 +2,6 @@ package hostwinds
 
 import (
 	"context"
-	"errors"
 	"net/url"
 	"regexp"
 	"sort"
@@ -75,8 +74,19 @@ func (s *secretSet) redactError(err error) error {
 	if redacted == err.Error() {
 		return err
 	}
-	return errors.New(redacted)
+	return &redactedError{text: redacted, cause: err}
 }
+
+// redactedError carries a message with secrets masked, and keeps the original error in the
+// chain so that errors.Is still finds context.Canceled and the like.
+type redactedError struct {
+	text  string
+	cause error
+}
+
+func (e *redactedError) Error() string { return e.text }
+
+func (e *redactedError) Unwrap() error { return e.cause }
 
 // redactForm returns the request parameters with secret values replaced.
 func (s *secretSet) redactForm(params url.Values) map[string]any {

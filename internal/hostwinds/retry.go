@@ -123,3 +123,13 @@ func redactURLError(err error) error {
 }
 
 var _ retryablehttp.CheckRetry = (&Client{}).checkRetry
+
+// maxRetryAfter caps the wait a Retry-After header can ask for, because go-retryablehttp's
+// DefaultBackoff honours any value, and an operation without a deadline would otherwise hang
+// for as long as a misbehaving proxy says.
+const maxRetryAfter = 2 * time.Minute
+
+// cappedBackoff is retryablehttp.DefaultBackoff with Retry-After capped at maxRetryAfter.
+func cappedBackoff(minWait, maxWait time.Duration, attemptNum int, resp *http.Response) time.Duration {
+	return min(retryablehttp.DefaultBackoff(minWait, maxWait, attemptNum, resp), maxRetryAfter)
+}

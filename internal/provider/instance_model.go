@@ -30,6 +30,7 @@ type instanceModel struct {
 	SSHKeys      types.Set      `tfsdk:"ssh_keys"`
 	RootPassword types.String   `tfsdk:"root_password"`
 	PowerState   types.String   `tfsdk:"power_state"`
+	Firewall     types.String   `tfsdk:"firewall_profile"`
 	Hostname     types.String   `tfsdk:"hostname"`
 	MainIP       types.String   `tfsdk:"main_ip"`
 	IPv6Address  types.String   `tfsdk:"ipv6_address"`

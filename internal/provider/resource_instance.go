@@ -155,6 +155,18 @@ func instanceSchema(ctx context.Context) schema.Schema {
 				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
 
+			"firewall_profile": schema.StringAttribute{
+				MarkdownDescription: "The name of the firewall profile the instance uses, such as " +
+					"`hostwinds_firewall_profile.smtp.name`. Applied in place with `set_instance_firewall`. When not " +
+					"set, the profile the instance has (the account's default for a new instance) is read into state. " +
+					"The instance is the one owner of this relation: do not set it anywhere else. Removing the " +
+					"attribute leaves the instance on its current profile.",
+				Optional:      true,
+				Computed:      true,
+				Validators:    []validator.String{stringvalidator.LengthBetween(1, 255)},
+				PlanModifiers: []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+
 			// Computed.
 			"hostname":     computedString("The hostname Hostwinds assigned, such as `hwsrv-123456.hostwindsdns.com`."),
 			"main_ip":      computedString("The primary IPv4 address."),
@@ -361,6 +373,12 @@ func (r *instanceResource) finishCreate(ctx context.Context, id int64, plan, sta
 			}
 		}
 	}
+	if profile := plan.Firewall; !profile.IsNull() && !profile.IsUnknown() {
+		if err := r.client.SetInstanceFirewall(ctx, id, profile.ValueString()); err != nil {
+			return err
+		}
+		state.Firewall = profile
+	}
 	if plan.PowerState.ValueString() == powerStopped {
 		return r.setPower(ctx, id, powerStopped)
 	}
@@ -392,12 +410,23 @@ func (r *instanceResource) refresh(ctx context.Context, id int64, state *instanc
 		return
 	}
 	diags.Append(state.setFromAPI(ctx, instance)...)
+	r.readFirewall(ctx, id, state, diags)
+}
+
+// readFirewall reads the name of the instance's firewall profile into state.
+func (r *instanceResource) readFirewall(ctx context.Context, id int64, state *instanceModel, diags *diag.Diagnostics) {
+	profile, err := r.client.GetInstanceFirewallProfile(ctx, id)
+	if err != nil {
+		addAPIError(diags, "Unable to read the instance's firewall profile", err)
+		return
+	}
+	state.Firewall = types.StringValue(profile.Name)
 }
 
 // resolveUnknowns replaces the unknown values left in a partly filled state with nulls,
 // because Terraform rejects a state that holds unknown values.
 func resolveUnknowns(m *instanceModel) {
-	for _, s := range []*types.String{&m.BillingCycle, &m.RootPassword, &m.PowerState, &m.Hostname, &m.MainIP, &m.IPv6Address, &m.Status, &m.CreatedAt} {
+	for _, s := range []*types.String{&m.BillingCycle, &m.RootPassword, &m.PowerState, &m.Firewall, &m.Hostname, &m.MainIP, &m.IPv6Address, &m.Status, &m.CreatedAt} {
 		if s.IsUnknown() {
 			*s = types.StringNull()
 		}
@@ -440,6 +469,7 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, instance)...)
+	r.readFirewall(ctx, id, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 

@@ -112,6 +112,17 @@ func (r *instanceResource) updateSteps() []updateStep {
 			},
 		},
 		{
+			name:   "switching the firewall profile (set_instance_firewall)",
+			needed: func(p, s *instanceModel) bool { return changed(p.Firewall, s.Firewall) },
+			apply: func(ctx context.Context, id int64, p, s *instanceModel) error {
+				if err := r.client.SetInstanceFirewall(ctx, id, p.Firewall.ValueString()); err != nil {
+					return err
+				}
+				s.Firewall = p.Firewall
+				return nil
+			},
+		},
+		{
 			name:   "changing the power state (boot or shutdown)",
 			needed: func(p, s *instanceModel) bool { return changed(p.PowerState, s.PowerState) },
 			apply: func(ctx context.Context, id int64, p, s *instanceModel) error {
