@@ -1,0 +1,4 @@
+import {
+  to = hostwinds_instance.mail
+  id = "1234567"
+}

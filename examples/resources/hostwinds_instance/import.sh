@@ -1,0 +1,2 @@
+# Import an instance by its serviceid.
+terraform import hostwinds_instance.mail 1234567
