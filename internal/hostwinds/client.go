@@ -56,6 +56,7 @@ type Client struct {
 	http      *retryablehttp.Client
 	limiter   *rate.Limiter
 	secrets   *secretSet
+	cache     *readCache
 }
 
 // processLimiter is shared by every Client in the process, so all the resources of one
@@ -107,6 +108,7 @@ func New(cfg Config) (*Client, error) {
 		userAgent: cfg.UserAgent,
 		limiter:   processLimiter,
 		secrets:   newSecretSet(cfg.APIKey),
+		cache:     newReadCache(),
 	}
 	c.http = &retryablehttp.Client{
 		HTTPClient:   newHTTPClient(endpoint, cfg.RequestTimeout),
@@ -171,6 +173,12 @@ func (c *Client) call(ctx context.Context, action string, params url.Values, out
 
 	if err := c.waitForLimiter(ctx, action); err != nil {
 		return err
+	}
+	if !info.ReadOnly {
+		// Dropped before and after the call: a read that overlaps the change must not
+		// refill the cache with the old answer.
+		c.cache.invalidate(params.Get("serviceid"))
+		defer c.cache.invalidate(params.Get("serviceid"))
 	}
 
 	tflog.SubsystemDebug(ctx, logSubsystem, "Sending Hostwinds API request", map[string]any{

@@ -134,7 +134,7 @@ func (d *instanceDataSource) Read(ctx context.Context, req datasource.ReadReques
 		}
 	}
 
-	instance, err := d.client.GetInstance(ctx, id)
+	instance, err := d.client.ReadInstance(ctx, id)
 	if hostwinds.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "Instance not found",
 			fmt.Sprintf("No instance with serviceid %d exists in the Hostwinds account that owns this API key.", id))

@@ -456,7 +456,7 @@ func (r *instanceResource) Read(ctx context.Context, req resource.ReadRequest, r
 		return
 	}
 
-	instance, err := r.client.GetInstance(ctx, id)
+	instance, err := r.client.ReadInstance(ctx, id)
 	if hostwinds.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Instance no longer exists",
 			fmt.Sprintf("Instance %q (serviceid %d) was not found in the Hostwinds account, so it was removed from state. "+
