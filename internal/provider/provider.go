@@ -216,6 +216,8 @@ func (p *hostwindsProvider) DataSources(_ context.Context) []func() datasource.D
 		NewLocationsDataSource,
 		NewImagesDataSource,
 		NewInstanceDataSource,
+		NewMaintenanceDataSource,
+		NewSMTPFiltersDataSource,
 	}
 }
 

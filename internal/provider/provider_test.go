@@ -1,7 +1,9 @@
 package provider_test
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"regexp"
@@ -21,6 +23,14 @@ import (
 func TestMain(m *testing.M) {
 	if os.Getenv("TF_ACC") != "" {
 		os.Unsetenv("TF_ACC_TERRAFORM_VERSION")
+		// A TF_CLI_CONFIG_FILE that names a missing file configures nothing, but OpenTofu
+		// 1.12 then prints a warning on stdout before the output of `tofu version -json`,
+		// and terraform-plugin-testing fails to parse the version.
+		if path := os.Getenv("TF_CLI_CONFIG_FILE"); path != "" {
+			if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+				os.Unsetenv("TF_CLI_CONFIG_FILE")
+			}
+		}
 		if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
 			path, err := exec.LookPath("terraform")
 			if err != nil {

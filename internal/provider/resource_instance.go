@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"strconv"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -254,6 +256,10 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		resp.Diagnostics.Append(state.setFromAPI(ctx, instance)...)
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	}
+	if err != nil && interrupted(ctx) {
+		r.saveInterruptedCreate(ctx, plan, state, resp)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Instance build failed",
 			fmt.Sprintf("Instance %q (serviceid %d) was created but did not become ready: %s. It stays in state and is "+
@@ -261,12 +267,51 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
-	if err := r.finishCreate(ctx, id, &plan, &state); err != nil {
+	if err := r.finishCreate(ctx, id, &plan, &state); err != nil && interrupted(ctx) {
+		r.saveInterruptedCreate(ctx, plan, state, resp)
+		return
+	} else if err != nil {
 		resp.Diagnostics.AddError("Unable to configure new instance",
 			fmt.Sprintf("Instance %q (serviceid %d) was built, but setting it up failed: %s. It stays in state, marked tainted.", name, id, err))
 	}
 	r.refresh(ctx, id, &state, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// interrupted reports whether Terraform cancelled the operation, as it does on Ctrl-C, as
+// opposed to the operation's own timeout running out.
+func interrupted(ctx context.Context) bool {
+	return errors.Is(ctx.Err(), context.Canceled)
+}
+
+// saveInterruptedCreate keeps an interrupted create in state without an error, because an
+// error would taint the instance and the next apply would order a second one. Terraform
+// requires the planned values in that state, so they are saved as planned; the next refresh
+// reads what the instance really has, and the plan then holds an update that waits for the
+// build and applies the settings that remain.
+func (r *instanceResource) saveInterruptedCreate(ctx context.Context, plan, actual instanceModel, resp *resource.CreateResponse) {
+	saved := plannedOrActual(plan, actual)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &saved)...)
+	id, _ := actual.serviceID()
+	name := plan.Name.ValueString()
+	resp.Diagnostics.AddWarning("Instance creation interrupted",
+		fmt.Sprintf("The apply was interrupted while instance %q (serviceid %d) was being set up. The instance exists, "+
+			"is billed and is saved in state. The next apply waits for its build to finish and applies the settings "+
+			"that remain, without ordering another instance.", name, id))
+}
+
+// plannedOrActual returns the planned values, with each value the plan left unknown taken
+// from actual.
+func plannedOrActual(plan, actual instanceModel) instanceModel {
+	out := plan
+	planned := reflect.ValueOf(&out).Elem()
+	got := reflect.ValueOf(actual)
+	for i := range planned.NumField() {
+		if value, ok := planned.Field(i).Interface().(attr.Value); ok && value.IsUnknown() {
+			planned.Field(i).Set(got.Field(i))
+		}
+	}
+	return out
 }
 
 // createInstance orders the instance and returns its serviceid. The API does not return the

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -71,6 +72,11 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 						"addresses and disk data stay.", state.ID.ValueString(), state.PlanID.ValueInt64(), newPlan.PlanID.Int()))
 			}
 		}
+	}
+
+	if !creating && !settled(state.Status.ValueString()) {
+		// An interrupted create left the instance building: plan an update, which waits for it.
+		plan.Status = types.StringUnknown()
 	}
 
 	if !creating {
@@ -156,4 +162,9 @@ func (r *instanceResource) checkImage(ctx context.Context, image types.String, d
 	diags.AddAttributeError(path.Root("image"), "Unknown image",
 		fmt.Sprintf("image %q is not a Hostwinds public image. Use a uuid from the hostwinds_images data source: %s.",
 			image.ValueString(), describeImages(images)))
+}
+
+// settled reports a status in which no create is left to finish.
+func settled(status string) bool {
+	return !strings.EqualFold(status, hostwinds.StatusBuild) && status != ""
 }

@@ -29,6 +29,19 @@ func changed(planned, prior attr.Value) bool {
 func (r *instanceResource) updateSteps() []updateStep {
 	return []updateStep{
 		{
+			name:   "waiting for the build of an interrupted create",
+			needed: func(_, s *instanceModel) bool { return !settled(s.Status.ValueString()) },
+			apply: func(ctx context.Context, id int64, _, s *instanceModel) error {
+				instance, err := waitForInstance(ctx, r.client, id, r.data.pollInterval, instanceCondition{
+					description: "become ACTIVE and idle after its build", done: activeAndIdle,
+				})
+				if instance != nil {
+					s.Status = types.StringValue(instance.Status)
+				}
+				return err
+			},
+		},
+		{
 			name:   "renaming (edit_instance)",
 			needed: func(p, s *instanceModel) bool { return changed(p.Name, s.Name) },
 			apply: func(ctx context.Context, id int64, p, s *instanceModel) error {
