@@ -206,6 +206,9 @@ func (p *hostwindsProvider) Configure(ctx context.Context, req provider.Configur
 func (p *hostwindsProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		NewInstanceResource,
+		NewSecondaryIPResource,
+		NewRDNSResource,
+		NewFirewallProfileResource,
 	}
 }
 
