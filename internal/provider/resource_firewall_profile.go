@@ -534,7 +534,7 @@ func (r *firewallProfileResource) Read(ctx context.Context, req resource.ReadReq
 		return
 	}
 
-	profiles, err := r.client.GetFirewallProfiles(ctx)
+	profiles, err := r.client.ReadFirewallProfiles(ctx)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Unable to read firewall profiles", err)
 		return

@@ -198,7 +198,7 @@ func (r *rdnsResource) Read(ctx context.Context, req resource.ReadRequest, resp 
 		return
 	}
 
-	ips, err := r.client.GetInstanceIPs(ctx, target.instanceID)
+	ips, err := r.client.ReadInstanceIPs(ctx, target.instanceID)
 	if hostwinds.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Instance of reverse DNS record no longer exists",
 			fmt.Sprintf("Instance %d was not found in the Hostwinds account, so the PTR record of %s was removed from state.",

@@ -273,7 +273,7 @@ func (r *secondaryIPResource) Read(ctx context.Context, req resource.ReadRequest
 		return
 	}
 
-	ips, err := r.client.GetInstanceIPs(ctx, id)
+	ips, err := r.client.ReadInstanceIPs(ctx, id)
 	if hostwinds.IsNotFound(err) {
 		resp.Diagnostics.AddWarning("Instance of secondary IP address no longer exists",
 			fmt.Sprintf("Instance %d was not found in the Hostwinds account, so its address %s was removed from state.", id, addr))
