@@ -81,7 +81,7 @@ func (r *instanceResource) updateSteps() []updateStep {
 			name:   "reinstalling from the new image (reinstall_instance)",
 			needed: func(p, s *instanceModel) bool { return changed(p.Image, s.Image) },
 			apply: func(ctx context.Context, id int64, p, s *instanceModel) error {
-				if err := r.waitIdle(ctx, id); err != nil {
+				if err := waitInstanceIdle(ctx, r.client, id, r.data.pollInterval); err != nil {
 					return err
 				}
 				if err := r.client.ReinstallInstance(ctx, id, p.Image.ValueString()); err != nil {
@@ -153,15 +153,6 @@ func reinstallDone(i *hostwinds.Instance) bool {
 	return (i.HasStatus(hostwinds.StatusActive) || i.HasStatus(hostwinds.StatusShutoff)) && i.Idle()
 }
 
-// waitIdle waits until no task runs on the instance, because the API rejects a change while
-// one does.
-func (r *instanceResource) waitIdle(ctx context.Context, id int64) error {
-	_, err := waitForInstance(ctx, r.client, id, r.data.pollInterval, instanceCondition{
-		description: "finish its current task", done: func(i *hostwinds.Instance) bool { return i.Idle() },
-	})
-	return err
-}
-
 // checkNameFree rejects a new name that another instance already has, because the provider
 // finds instances by their unique names.
 func (r *instanceResource) checkNameFree(ctx context.Context, id int64, name string) error {
@@ -181,7 +172,7 @@ func (r *instanceResource) checkNameFree(ctx context.Context, id int64, name str
 // order left pending by an interrupted apply for the same plan is reused instead of ordered
 // again, because only one order may be pending.
 func (r *instanceResource) resize(ctx context.Context, id, planID int64) error {
-	if err := r.waitIdle(ctx, id); err != nil {
+	if err := waitInstanceIdle(ctx, r.client, id, r.data.pollInterval); err != nil {
 		return err
 	}
 	instance, err := r.client.GetInstance(ctx, id)
