@@ -59,10 +59,10 @@ type ActionInfo struct {
 	Name     string
 	Evidence Evidence
 	// ReadOnly actions change nothing, so the client may resend them after a transport error
-	// or a 5xx answer. A mutating action is resent only after 429 or 503, which the API sends
+	// or a 5xx response. A mutating action is resent only after 429 or 503, which the API sends
 	// before it does any work.
 	ReadOnly bool
-	// TakesServiceID actions answer "A valid serviceid is required." for serviceid 0, which
+	// TakesServiceID actions respond "A valid serviceid is required." for serviceid 0, which
 	// lets a probe tell a known action from an unknown one without changing anything.
 	TakesServiceID bool
 	Note           string
@@ -72,7 +72,7 @@ type ActionInfo struct {
 // against the live API shows that an assumed name is wrong.
 var Actions = []ActionInfo{
 	{ActionGetInstance, Live, true, true, ""},
-	{ActionAddInstance, Documented, false, false, "answers without the new serviceid; the provider finds the instance by its unique name"},
+	{ActionAddInstance, Documented, false, false, "responds without the new serviceid; the provider finds the instance by its unique name"},
 	{ActionGetInstances, Documented, true, false, ""},
 	{ActionGetInstanceIDs, Documented, true, false, ""},
 	{ActionBoot, Documented, false, true, ""},
@@ -93,14 +93,14 @@ var Actions = []ActionInfo{
 	{ActionUpgradeToManaged, Documented, false, true, ""},
 	{ActionDowngradeToUnmanaged, Documented, false, true, ""},
 	{ActionGetPriceList, Documented, true, false, ""},
-	{ActionGetLocations, Assumed, true, false, "the name is seen in client code; the answer's shape is assumed"},
-	{ActionGetPublicImages, Assumed, true, false, "the name is seen in client code; the answer's shape is assumed"},
+	{ActionGetLocations, Assumed, true, false, "the name is seen in client code; the response's shape is assumed"},
+	{ActionGetPublicImages, Assumed, true, false, "the name is seen in client code; the response's shape is assumed"},
 	{ActionGetInstanceIPs, Documented, true, true, "the per-address fields besides ip are assumed"},
 	{ActionAddIP, Assumed, false, true, "adds one secondary IPv4 address, billed monthly"},
 	{ActionDeleteIP, Documented, false, true, ""},
 	{ActionSetMainIP, Documented, false, true, ""},
 	{ActionSetRDNS, Documented, false, true, "an empty rdns is assumed to restore the default PTR record"},
-	{ActionGetFirewallProfiles, Assumed, true, false, "the name is documented; the answer's shape is assumed"},
+	{ActionGetFirewallProfiles, Assumed, true, false, "the name is documented; the response's shape is assumed"},
 	{ActionGetInstanceFirewall, Documented, true, true, ""},
 	{ActionSetInstanceFirewall, Documented, false, true, ""},
 	{ActionAddFirewallProfile, Assumed, false, false, ""},
@@ -110,7 +110,7 @@ var Actions = []ActionInfo{
 	{ActionGetSMTPFilters, Documented, true, false, ""},
 }
 
-// Field names of answers and requests. The assumed ones are marked; the rest are documented.
+// Field names of responses and requests. The assumed ones are marked; the rest are documented.
 const (
 	// FieldManaged is the instance field that says whether the instance is managed (assumed).
 	FieldManaged = "managed"
@@ -118,7 +118,7 @@ const (
 	FieldIPType = "type"
 	// FieldIPRDNS is the per-address PTR record of get_instance_ips (assumed).
 	FieldIPRDNS = "rdns"
-	// FieldIPList is the key of get_instance_ips' answer that holds the addresses (documented).
+	// FieldIPList is the key of get_instance_ips' response that holds the addresses (documented).
 	FieldIPList = "IP Addresses"
 	// ParamFirewallProfileID is the profile id parameter of the profile actions (assumed).
 	ParamFirewallProfileID = "id"
@@ -137,12 +137,12 @@ type AssumedField struct {
 
 // AssumedFields lists every assumed field and parameter, for the API coverage page.
 var AssumedFields = []AssumedField{
-	{FieldManaged, "get_instance answer", "true when the instance has the managed service level"},
-	{"product_id", "get_instance answer", "equals the plan's rid from get_price_list"},
-	{"ram, disk, bandwidth", "get_instance and get_price_list answers", "units: ram in MB, disk and bandwidth in GB"},
-	{"status", "get_instance answer", "values other than ACTIVE follow OpenStack Nova: BUILD, SHUTOFF, REBOOT, REBUILD, RESIZE, RESIZED, RESCUE, ERROR"},
-	{FieldIPType, "get_instance_ips answer", "primary or secondary"},
-	{FieldIPRDNS, "get_instance_ips answer", "the address's PTR record"},
+	{FieldManaged, "get_instance response", "true when the instance has the managed service level"},
+	{"product_id", "get_instance response", "equals the plan's rid from get_price_list"},
+	{"ram, disk, bandwidth", "get_instance and get_price_list responses", "units: ram in MB, disk and bandwidth in GB"},
+	{"status", "get_instance response", "values other than ACTIVE follow OpenStack Nova: BUILD, SHUTOFF, REBOOT, REBUILD, RESIZE, RESIZED, RESCUE, ERROR"},
+	{FieldIPType, "get_instance_ips response", "primary or secondary"},
+	{FieldIPRDNS, "get_instance_ips response", "the address's PTR record"},
 	{"rdns = \"\"", "set_rdns request", "restores the default PTR record hwsrv-<serviceid>.hostwindsdns.com"},
 	{ParamFirewallProfileID, "edit_firewall_profile and delete_firewall_profile requests", "the profile id"},
 	{ParamFirewallRules + "[N][...]", "add_firewall_profile and edit_firewall_profile requests", "the whole rule set, one record per rule"},

@@ -10,20 +10,20 @@ import (
 	"golang.org/x/sync/singleflight"
 )
 
-// readCacheTTL bounds how old a shared answer may be. A Terraform refresh reads every resource
-// within seconds, and a change the provider makes drops the answers it touches at once, so
+// readCacheTTL bounds how old a shared response may be. A Terraform refresh reads every resource
+// within seconds, and a change the provider makes drops the responses it touches at once, so
 // the limit only matters for changes made outside Terraform during a long run.
 const readCacheTTL = 30 * time.Second
 
-// readCache shares read answers between the resources of one Terraform command: one
-// get_instances answer serves every instance read, and one get_instance_ips answer per
+// readCache shares read responses between the resources of one Terraform command: one
+// get_instances response serves every instance read, and one get_instance_ips response per
 // instance serves all its IP and PTR reads. Any mutating call drops what it touches, so a
 // read after a write is always fresh.
 type readCache struct {
 	group singleflight.Group
 
 	mu sync.Mutex
-	// generation counts invalidations, so that an answer requested before a change and
+	// generation counts invalidations, so that an response requested before a change and
 	// received after it is not stored.
 	generation  uint64
 	instances   map[int64]Instance
@@ -42,7 +42,7 @@ func newReadCache() *readCache {
 	return &readCache{ips: map[int64]cachedIPs{}}
 }
 
-// invalidate drops the answers a mutating action may have changed: those of its instance
+// invalidate drops the responses a mutating action may have changed: those of its instance
 // when it names one, everything otherwise.
 func (rc *readCache) invalidate(serviceID string) {
 	rc.mu.Lock()
@@ -59,9 +59,9 @@ func (rc *readCache) invalidate(serviceID string) {
 	delete(rc.ips, id)
 }
 
-// ReadInstance returns the instance from a shared get_instances answer, calling get_instances
+// ReadInstance returns the instance from a shared get_instances response, calling get_instances
 // at most once for all the instances read at about the same time. An instance missing from
-// that answer is asked for with get_instance, so a missing one still gives an error that
+// that response is asked for with get_instance, so a missing one still gives an error that
 // IsNotFound recognises. Use GetInstance when polling for a change.
 func (c *Client) ReadInstance(ctx context.Context, id int64) (*Instance, error) {
 	rc := c.cache
@@ -113,7 +113,7 @@ func (rc *readCache) currentGeneration() uint64 {
 	return rc.generation
 }
 
-// ReadInstanceIPs returns the instance's addresses from an answer shared by every IP and PTR
+// ReadInstanceIPs returns the instance's addresses from a response shared by every IP and PTR
 // read of that instance. Use GetInstanceIPs when polling for a new address.
 func (c *Client) ReadInstanceIPs(ctx context.Context, id int64) ([]IPAddress, error) {
 	rc := c.cache
@@ -143,7 +143,7 @@ func (c *Client) ReadInstanceIPs(ctx context.Context, id int64) ([]IPAddress, er
 	return addresses.([]IPAddress), nil
 }
 
-// ReadFirewallProfiles returns the account's profiles from an answer shared by every profile
+// ReadFirewallProfiles returns the account's profiles from a response shared by every profile
 // read. Use GetFirewallProfiles when looking for a profile just created.
 func (c *Client) ReadFirewallProfiles(ctx context.Context) ([]FirewallProfile, error) {
 	rc := c.cache

@@ -11,7 +11,7 @@ var BillingCycles = []string{"monthly", "quarterly", "semiannually", "annually",
 
 // Plan is one option of get_price_list.
 type Plan struct {
-	// Key is the option's key in the answer object.
+	// Key is the option's key in the response object.
 	Key string `json:"-"`
 	// OptionID is the option's id, which is not the plan id.
 	OptionID Number `json:"id"`

@@ -1,5 +1,5 @@
 // Package hostwinds is a client for the Hostwinds Cloud API: form POSTs to one endpoint, three
-// answer shapes, bounded retries and a process-wide request rate limit.
+// response shapes, bounded retries and a process-wide request rate limit.
 package hostwinds
 
 import (
@@ -42,7 +42,7 @@ type Config struct {
 	// RequestTimeout bounds one HTTP attempt; 0 takes DefaultRequestTimeout.
 	RequestTimeout time.Duration
 	UserAgent      string
-	// RetryWaitMin and RetryWaitMax bound the wait between attempts when the answer carries no
+	// RetryWaitMin and RetryWaitMax bound the wait between attempts when the response carries no
 	// Retry-After header; zero takes 1 s and 30 s.
 	RetryWaitMin time.Duration
 	RetryWaitMax time.Duration
@@ -117,7 +117,7 @@ func New(cfg Config) (*Client, error) {
 		RetryMax:     cfg.MaxRetries,
 		CheckRetry:   c.checkRetry,
 		Backoff:      cappedBackoff,
-		// The last answer is kept so that the final error reports what the API said.
+		// The last response is kept so that the final error reports what the API returned.
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		// The client logs through tflog itself, with secrets removed.
 		Logger: nil,
@@ -126,7 +126,7 @@ func New(cfg Config) (*Client, error) {
 }
 
 // newHTTPClient dials IPv4 unless the endpoint is an IPv6 literal, because Hostwinds allow-lists
-// keys by IPv4 address and answers "Not Authorized!" to a request that leaves over IPv6.
+// keys by IPv4 address and responds "Not Authorized!" to a request that leaves over IPv6.
 func newHTTPClient(endpoint *url.URL, timeout time.Duration) *http.Client {
 	network := "tcp4"
 	if ip := net.ParseIP(endpoint.Hostname()); ip != nil && ip.To4() == nil {
@@ -149,7 +149,7 @@ func (c *Client) Endpoint() string { return c.endpoint }
 // password that the provider learns after the client was made.
 func (c *Client) AddSecret(value string) { c.secrets.add(value) }
 
-// resultElement is one element of a result-list answer.
+// resultElement is one element of a result-list response.
 type resultElement struct {
 	Result  string `json:"result"`
 	Action  string `json:"action"`
@@ -157,8 +157,8 @@ type resultElement struct {
 	Code    any    `json:"ERROR"`
 }
 
-// call sends action with params and decodes a read answer's "success" value into out, which
-// may be nil for actions that answer with a result list.
+// call sends action with params and decodes a read response's "success" value into out, which
+// may be nil for actions that respond with a result list.
 func (c *Client) call(ctx context.Context, action string, params url.Values, out any) error {
 	ctx = c.logContext(ctx, action)
 	info := actionInfo(action)
@@ -176,7 +176,7 @@ func (c *Client) call(ctx context.Context, action string, params url.Values, out
 	}
 	if !info.ReadOnly {
 		// Dropped before and after the call: a read that overlaps the change must not
-		// refill the cache with the old answer.
+		// refill the cache with the old response.
 		c.cache.invalidate(params.Get("serviceid"))
 		defer c.cache.invalidate(params.Get("serviceid"))
 	}
@@ -216,26 +216,26 @@ func (c *Client) call(ctx context.Context, action string, params url.Values, out
 
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		err = fmt.Errorf("Hostwinds API action %s: reading the answer failed: %w", action, err)
+		err = fmt.Errorf("Hostwinds API action %s: reading the response failed: %w", action, err)
 		if !info.ReadOnly {
 			return &UncertainError{Action: action, Err: err}
 		}
 		return err
 	}
 
-	tflog.SubsystemDebug(ctx, logSubsystem, "Received Hostwinds API answer", map[string]any{
+	tflog.SubsystemDebug(ctx, logSubsystem, "Received Hostwinds API response", map[string]any{
 		"http_status": resp.StatusCode,
 		"duration_ms": time.Since(started).Milliseconds(),
 		"attempts":    attempt.count,
 	})
-	tflog.SubsystemTrace(ctx, logSubsystem, "Hostwinds API answer body", map[string]any{
+	tflog.SubsystemTrace(ctx, logSubsystem, "Hostwinds API response body", map[string]any{
 		"body": c.secrets.redactBody(raw),
 	})
 
-	err = decodeAnswer(action, resp.StatusCode, raw, out)
+	err = decodeResponse(action, resp.StatusCode, raw, out)
 	if err != nil && attempt.deadlineWait > 0 {
 		// The API asked for a wait that does not fit the caller's deadline, so report the
-		// deadline as the reason as well as the last answer.
+		// deadline as the reason as well as the last response.
 		err = fmt.Errorf("%w; not retried because the wait of %s would pass the deadline: %w",
 			err, attempt.deadlineWait, context.DeadlineExceeded)
 	}
@@ -270,21 +270,21 @@ func (c *Client) waitForLimiter(ctx context.Context, action string) error {
 	}
 }
 
-// decodeAnswer turns the three answer shapes into out or an *APIError.
-func decodeAnswer(action string, status int, raw []byte, out any) error {
+// decodeResponse turns the three response shapes into out or an *APIError.
+func decodeResponse(action string, status int, raw []byte, out any) error {
 	trimmed := bytes.TrimSpace(raw)
 	fail := func(message, code string) error {
 		return &APIError{Action: action, HTTPStatus: status, Message: message, Code: code}
 	}
 
 	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !json.Valid(trimmed) {
-		return &APIError{Action: action, HTTPStatus: status, Message: "the answer is not JSON", Body: bodyStart(trimmed)}
+		return &APIError{Action: action, HTTPStatus: status, Message: "the response is not JSON", Body: bodyStart(trimmed)}
 	}
 
 	if trimmed[0] == '[' {
 		var elements []resultElement
 		if err := json.Unmarshal(trimmed, &elements); err != nil {
-			return fail(fmt.Sprintf("the answer is not a result list: %v", err), "")
+			return fail(fmt.Sprintf("the response is not a result list: %v", err), "")
 		}
 		for _, e := range elements {
 			if strings.EqualFold(e.Result, "error") {
@@ -301,14 +301,14 @@ func decodeAnswer(action string, status int, raw []byte, out any) error {
 				}
 				return nil
 			}
-			return fail("expected a read answer with a success value, got a result list", "")
+			return fail("expected a read response with a success value, got a result list", "")
 		}
 		return nil
 	}
 
 	var object map[string]json.RawMessage
 	if err := json.Unmarshal(trimmed, &object); err != nil {
-		return fail(fmt.Sprintf("the answer is not a JSON object: %v", err), "")
+		return fail(fmt.Sprintf("the response is not a JSON object: %v", err), "")
 	}
 	if resultRaw, ok := object["result"]; ok {
 		var e resultElement
@@ -327,7 +327,7 @@ func decodeAnswer(action string, status int, raw []byte, out any) error {
 		if _, isResult := object["result"]; isResult && out == nil {
 			return nil
 		}
-		return fail("the answer has no success value", "")
+		return fail("the response has no success value", "")
 	}
 	if out == nil {
 		return nil
@@ -338,7 +338,7 @@ func decodeAnswer(action string, status int, raw []byte, out any) error {
 	return nil
 }
 
-// ResultMessage is one element of a successful result-list answer.
+// ResultMessage is one element of a successful result-list response.
 type ResultMessage struct {
 	Action  string
 	Message string

@@ -24,12 +24,12 @@ calls with the evidence behind it:
 - **live**: seen working against the real API by a third-party client;
 - **documented**: named, with its parameters, in a copy of the official documentation;
 - **assumed**: no public source names it, so the provider uses a name that looks like the
-  documented actions. Check these first when a call fails with ` + "`Invalid Action.`" + `, the answer
+  documented actions. Check these first when a call fails with ` + "`Invalid Action.`" + `, the response
   Hostwinds gives to an unknown action name.
 
 All these names are kept in one table in the provider's API client (` + "`internal/hostwinds/api.go`" + `),
 so a correction changes one line. A read-only action changes nothing, so the provider resends it
-after a network error or a 5xx answer; a change is resent only after 429 or 503.
+after a network error or a 5xx response; a change is resent only after 429 or 503.
 
 ## Actions
 

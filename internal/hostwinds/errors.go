@@ -20,7 +20,7 @@ type APIError struct {
 	Action     string
 	HTTPStatus int
 	Message    string
-	// Code is the answer's ERROR field, empty when there was none.
+	// Code is the response's ERROR field, empty when there was none.
 	Code string
 	// Body is the start of a body that was not JSON, so a proxy's error page can be recognised.
 	Body string

@@ -117,7 +117,7 @@ func (c *Client) GetInstances(ctx context.Context) ([]Instance, error) {
 }
 
 // FindInstancesByName returns the instances whose label is exactly name. The API's search
-// matches substrings of labels and hostnames, so the answer is filtered here.
+// matches substrings of labels and hostnames, so the response is filtered here.
 func (c *Client) FindInstancesByName(ctx context.Context, name string) ([]InstanceSummary, error) {
 	var summaries []InstanceSummary
 	if err := c.call(ctx, ActionGetInstanceIDs, url.Values{"search": {name}}, &summaries); err != nil {
@@ -221,7 +221,7 @@ func (c *Client) UpgradeInstance(ctx context.Context, id, planID int64) error {
 	return c.serviceAction(ctx, ActionUpgradeInstance, id, url.Values{"rid": {strconv.FormatInt(planID, 10)}})
 }
 
-// UpgradeOrder is the answer of check_upgrade_order.
+// UpgradeOrder is the response of check_upgrade_order.
 type UpgradeOrder struct {
 	Pending Bool   `json:"pending"`
 	PlanID  Number `json:"rid"`

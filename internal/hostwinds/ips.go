@@ -17,12 +17,12 @@ type IPAddress struct {
 
 // GetInstanceIPs returns the instance's addresses.
 func (c *Client) GetInstanceIPs(ctx context.Context, id int64) ([]IPAddress, error) {
-	var answer map[string][]map[string]json.RawMessage
-	if err := c.call(ctx, ActionGetInstanceIPs, serviceParams(id), &answer); err != nil {
+	var response map[string][]map[string]json.RawMessage
+	if err := c.call(ctx, ActionGetInstanceIPs, serviceParams(id), &response); err != nil {
 		return nil, err
 	}
 	var out []IPAddress
-	for _, fields := range answer[FieldIPList] {
+	for _, fields := range response[FieldIPList] {
 		out = append(out, IPAddress{
 			IP:   rawString(fields["ip"]),
 			Type: rawString(fields[FieldIPType]),

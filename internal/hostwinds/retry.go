@@ -32,7 +32,7 @@ func withAttemptState(ctx context.Context, s *attemptState) context.Context {
 // checkRetry decides whether an attempt is sent again:
 //   - 429 and 503 are resent for every action, because the API rejects those before doing
 //     any work, and the wait honours Retry-After;
-//   - other 5xx answers and transport errors are resent only for read-only actions, because a
+//   - other 5xx responses and transport errors are resent only for read-only actions, because a
 //     mutating action may already have been carried out;
 //   - nothing is resent once the context is done.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {

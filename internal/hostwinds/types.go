@@ -9,7 +9,7 @@ import (
 )
 
 // Number decodes a JSON number, a numeric string ("2048", "9.99") or null, because the API
-// sends sizes and prices as strings in some answers and as numbers in others.
+// sends sizes and prices as strings in some responses and as numbers in others.
 type Number struct {
 	Value float64
 	Valid bool

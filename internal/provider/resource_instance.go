@@ -315,7 +315,7 @@ func plannedOrActual(plan, actual instanceModel) instanceModel {
 }
 
 // createInstance orders the instance and returns its serviceid. The API does not return the
-// id, so the instance is found by its unique name; the same look-up after a lost answer makes
+// id, so the instance is found by its unique name; the same look-up after a lost response makes
 // sure the order is never sent twice.
 func (r *instanceResource) createInstance(ctx context.Context, plan *instanceModel) (int64, error) {
 	name := plan.Name.ValueString()
@@ -347,7 +347,7 @@ func (r *instanceResource) createInstance(ctx context.Context, plan *instanceMod
 		return 0, orderErr
 	}
 	if orderErr != nil {
-		tflog.Warn(ctx, "The answer to add_instance was lost; looking for the instance by name before deciding anything",
+		tflog.Warn(ctx, "The response to add_instance was lost; looking for the instance by name before deciding anything",
 			map[string]any{"name": name, "error": orderErr.Error()})
 	}
 	return r.findNewInstance(ctx, name, orderErr)
@@ -596,7 +596,7 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	case hostwinds.IsAnswerLost(err):
 		// Whether the terminate arrived is unknown; the wait below tells, and a second
 		// terminate is sent only if the instance is still there and not terminating.
-		tflog.Warn(ctx, "The answer to terminate was lost; checking the instance", map[string]any{"instance_id": id, "error": err.Error()})
+		tflog.Warn(ctx, "The response to terminate was lost; checking the instance", map[string]any{"instance_id": id, "error": err.Error()})
 		instance, getErr := r.client.GetInstance(ctx, id)
 		if hostwinds.IsNotFound(getErr) {
 			return
