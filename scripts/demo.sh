@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Runs examples/demo against the bundled mock Hostwinds API: terraform apply,
-# then a second plan that must show no changes, then terraform destroy.
+# Runs examples/tenant-mail-server against the bundled mock Hostwinds API:
+# terraform apply, then a second plan that must show no changes, then
+# terraform destroy. Afterwards it reads the mock's state through its control
+# interface (GET /_mock/state) and fails unless the destroy left no instance,
+# no secondary IP, no PTR record other than the default and no firewall profile
+# other than the account default.
 #
 # Expects bin/terraform-provider-hostwinds and bin/hostwinds-mock from
 # `make build`; `make demo` builds them first. The configuration, its state and
@@ -29,6 +33,9 @@ fail() {
 
 for binary in "$provider_binary" "$mock_binary"; do
     [[ -x "$binary" ]] || fail "$binary is missing; run 'make build' or use 'make demo'"
+done
+for tool in curl jq; do
+    command -v "$tool" >/dev/null || fail "$tool is missing; install it to check the mock's state after destroy"
 done
 
 print_heading "Finding a Terraform CLI"
@@ -96,11 +103,16 @@ export HOSTWINDS_POLL_INTERVAL=250ms
 export TF_IN_AUTOMATION=1
 
 # Only the .tf files are copied, so a state file or .terraform folder left in
-# examples/demo by an earlier manual run cannot leak into the demo.
+# the example by an earlier manual run cannot leak into the demo.
+readonly example_dir="$repo_root/examples/tenant-mail-server"
 config_dir="$work_dir/config"
 mkdir -p "$config_dir"
-cp -- "$repo_root"/examples/demo/*.tf "$config_dir/"
+cp -- "$example_dir"/*.tf "$config_dir/"
 cd "$config_dir"
+
+# The mock accepts any SSH key name, so the demo installs one to cover ssh_keys.
+# Every terraform command below gets the same value, as the re-plan requires.
+export TF_VAR_ssh_key_names='["ops"]'
 
 # Colour codes only clutter logs, so they are kept for terminals.
 # TF_CLI_ARGS applies -no-color to every terraform command below.
@@ -108,8 +120,13 @@ if [[ ! -t 1 ]]; then
     export TF_CLI_ARGS="${TF_CLI_ARGS:+$TF_CLI_ARGS }-no-color"
 fi
 
+started=$SECONDS
+
 print_heading "terraform apply"
 "$terraform" apply -auto-approve -input=false
+monthly_total=$("$terraform" output -raw monthly_total)
+main_ip=$("$terraform" output -raw main_ip)
+sending_ips=$("$terraform" output -json sending_ips)
 
 print_heading "terraform plan -detailed-exitcode (expecting no changes)"
 plan_status=0
@@ -123,4 +140,27 @@ esac
 print_heading "terraform destroy"
 "$terraform" destroy -auto-approve -input=false
 
-print_heading "Demo finished: apply, a clean re-plan and destroy all succeeded"
+# The control interface lives on the same host and port as the API, under /_mock/.
+print_heading "Checking the mock's state after destroy"
+state_url="${api_url%%/cloud/api.php*}/_mock/state"
+curl --silent --show-error --fail --max-time 10 "$state_url" >"$work_dir/state.json" ||
+    fail "GET $state_url failed"
+leftovers=$(jq -r '
+    [ (.instances[] | "instance \(.serviceid) (\(.srvrname))"),
+      (.ips | to_entries[] | .key as $id | .value[]
+        | select(.type == "secondary") | "secondary IP \(.ip) of instance \($id)"),
+      (.ips | to_entries[] | .key as $id | .value[]
+        | select(.rdns != "hwsrv-\($id).hostwindsdns.com") | "PTR record \(.ip) -> \(.rdns)"),
+      (.pending_ips | to_entries[] | .key as $id | .value[] | "pending IP \(.ip) of instance \($id)"),
+      (.firewall_profiles[] | select(.name != "default") | "firewall profile \(.id) (\(.name))")
+    ] | .[]' "$work_dir/state.json") || fail "could not parse $state_url (saved in $work_dir/state.json)"
+if [[ -n "$leftovers" ]]; then
+    echo "$leftovers" >&2
+    fail "terraform destroy left the objects above in the mock"
+fi
+echo "The mock holds no instance, no secondary IP, no custom PTR record and only the default firewall profile."
+
+elapsed=$((SECONDS - started))
+print_heading "Demo finished"
+printf 'demo: OK in %ds: apply (main IP %s, sending IPs %s, $%s a month), clean re-plan, destroy, nothing left in the mock\n' \
+    "$elapsed" "$main_ip" "$(jq -r 'join(", ")' <<<"$sending_ips")" "$monthly_total"

@@ -1,0 +1,4 @@
+import {
+  to = hostwinds_firewall_profile.smtp
+  id = "12"
+}

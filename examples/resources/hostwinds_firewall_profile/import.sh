@@ -1,0 +1,2 @@
+# Import a firewall profile by its numeric id.
+terraform import hostwinds_firewall_profile.smtp 12
