@@ -67,6 +67,7 @@ resource "hostwinds_instance" "mail" {
   image            = local.image_uuid
   billing_cycle    = var.billing_cycle
   ssh_keys         = var.ssh_key_names
+  root_password    = var.root_password
   firewall_profile = hostwinds_firewall_profile.smtp.name
 
   lifecycle {

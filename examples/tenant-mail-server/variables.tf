@@ -54,3 +54,10 @@ variable "ssh_key_names" {
   type        = set(string)
   default     = null
 }
+
+variable "root_password" {
+  description = "Root password of the instance. Leave it null to keep the one Hostwinds generates; it is read into state as a sensitive value either way."
+  type        = string
+  default     = null
+  sensitive   = true
+}

@@ -53,6 +53,38 @@ type cliRun struct {
 
 func newCLIRun(t *testing.T, srv *mockserver.Server, config string) *cliRun {
 	t.Helper()
+	header := `terraform {
+  required_providers {
+    hostwinds = {
+      source = "penguinmails/hostwinds"
+    }
+  }
+}
+`
+	return newCLIRunFiles(t, srv, map[string]string{"main.tf": header + config})
+}
+
+// newCLIRunFromExample copies the .tf files of an examples/ folder into a new run.
+func newCLIRunFromExample(t *testing.T, srv *mockserver.Server, example string) *cliRun {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("..", "..", "examples", example, "*.tf"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no .tf files in examples/%s (%v)", example, err)
+	}
+	files := map[string]string{}
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[filepath.Base(p)] = string(data)
+	}
+	return newCLIRunFiles(t, srv, files)
+}
+
+// newCLIRunFiles writes files into a new working folder run against srv.
+func newCLIRunFiles(t *testing.T, srv *mockserver.Server, files map[string]string) *cliRun {
+	t.Helper()
 	if os.Getenv("TF_ACC") == "" {
 		t.Skip("set TF_ACC=1 to run tests that run the terraform CLI")
 	}
@@ -62,16 +94,10 @@ func newCLIRun(t *testing.T, srv *mockserver.Server, config string) *cliRun {
 	if err := os.WriteFile(cliConfig, []byte(overrides), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	header := `terraform {
-  required_providers {
-    hostwinds = {
-      source = "penguinmails/hostwinds"
-    }
-  }
-}
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(header+config), 0o600); err != nil {
-		t.Fatal(err)
+	for name, content := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return &cliRun{t: t, dir: dir, env: append(os.Environ(),
 		"TF_CLI_CONFIG_FILE="+cliConfig,

@@ -3,7 +3,6 @@ package provider_test
 import (
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -36,22 +35,9 @@ func TestAccSecrets_traceLogAndStateHoldNoSecret(t *testing.T) {
 	}
 	t.Cleanup(srv.Close)
 
-	run := newCLIRun(t, srv, fmt.Sprintf(`
-resource "hostwinds_instance" "mail" {
-  name          = "secrets"
-  location_id   = 1
-  plan_id       = 301
-  image         = %q
-  root_password = %q
-}
-
-resource "hostwinds_instance" "generated" {
-  name        = "secrets-generated"
-  location_id = 1
-  plan_id     = 301
-  image       = %q
-}
-`, mockserver.ImageUbuntu2404, rootPassword, mockserver.ImageUbuntu2404))
+	// The tenant example, as users run it, with a configured root password.
+	run := newCLIRunFromExample(t, srv, "tenant-mail-server")
+	run.env = append(run.env, "TF_VAR_root_password="+rootPassword)
 	run.env = append(run.env, "HOSTWINDS_API_KEY="+apiKey)
 	logPath := filepath.Join(run.dir, "trace.log")
 	trace := []string{"TF_LOG=TRACE", "TF_LOG_PATH=" + logPath}
@@ -63,13 +49,13 @@ resource "hostwinds_instance" "generated" {
 		t.Fatalf("plan failed:\n%s", out)
 	}
 
-	// The mock generated these; the provider read them from the API.
+	// The mock generated the configkeys; the provider read them from the API.
 	secrets := map[string]string{"API key": apiKey, "root password": rootPassword}
 	for _, i := range srv.Instances() {
 		secrets["configkey of "+i.SrvrName] = i.ConfigKey
-		if i.SrvrName == "secrets-generated" {
-			secrets["generated root password"] = i.Password
-		}
+	}
+	if len(srv.Instances()) != 1 {
+		t.Fatalf("the mock holds %d instances after the apply, want 1", len(srv.Instances()))
 	}
 
 	logData, err := os.ReadFile(logPath)
