@@ -5,7 +5,7 @@
 # Order of preference:
 #   1. $TERRAFORM, if set (for example to test against another release).
 #   2. terraform on PATH.
-#   3. .cache/bin/terraform, built once from source with `go install`.
+#   3. $HOSTWINDS_TOOLS_DIR/terraform, built once from source with `go install`.
 #
 # The fallback builds Terraform instead of downloading a release because the
 # build machines reach only the Go module proxy. v1.5.7 is the last release
@@ -16,7 +16,8 @@ set -euo pipefail
 readonly pinned_version=1.5.7
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-readonly cache_bin="$repo_root/.cache/bin"
+# Outside the clone, so that every clone and CI run on this machine reuses one build.
+readonly cache_bin="${HOSTWINDS_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-hostwinds/bin}"
 
 if [[ -n "${TERRAFORM:-}" ]]; then
     if ! resolved=$(command -v -- "$TERRAFORM"); then
@@ -46,7 +47,7 @@ fi
 echo "terraform-path.sh: terraform is not on PATH; building Terraform v$pinned_version into $cache_bin (once, about 3 minutes)" >&2
 mkdir -p "$cache_bin"
 # Build into a temporary GOBIN and move the binary into place afterwards, so an
-# interrupted build never leaves a half-written .cache/bin/terraform behind.
+# interrupted build never leaves a half-written $HOSTWINDS_TOOLS_DIR/terraform behind.
 build_dir=$(mktemp -d "$cache_bin/.build.XXXXXX")
 trap 'rm -rf -- "$build_dir"' EXIT
 # CGO_ENABLED=0 matches the HashiCorp release builds and avoids needing a C toolchain.

@@ -5,7 +5,7 @@
 # Order of preference:
 #   1. $TOFU, if set (for example to test against another release).
 #   2. tofu on PATH.
-#   3. .cache/bin/tofu, built once from source.
+#   3. $HOSTWINDS_TOOLS_DIR/tofu, built once from source.
 #
 # The fallback builds OpenTofu instead of downloading a release because the
 # build machines reach only the Go module proxy. `go install` cannot build
@@ -18,7 +18,8 @@ set -euo pipefail
 readonly pinned_version=1.12.6
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-readonly cache_bin="$repo_root/.cache/bin"
+# Outside the clone, so that every clone and CI run on this machine reuses one build.
+readonly cache_bin="${HOSTWINDS_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-hostwinds/bin}"
 
 if [[ -n "${TOFU:-}" ]]; then
     if ! resolved=$(command -v -- "$TOFU"); then
@@ -48,7 +49,7 @@ fi
 echo "tofu-path.sh: tofu is not on PATH; building OpenTofu v$pinned_version into $cache_bin (once, about 3 minutes)" >&2
 mkdir -p "$cache_bin"
 # Build into a temporary directory and move the binary into place afterwards,
-# so an interrupted build never leaves a half-written .cache/bin/tofu behind.
+# so an interrupted build never leaves a half-written $HOSTWINDS_TOOLS_DIR/tofu behind.
 build_dir=$(mktemp -d "$cache_bin/.build.XXXXXX")
 trap 'rm -rf -- "$build_dir"' EXIT
 
