@@ -24,13 +24,19 @@ type APIError struct {
 	Code string
 	// Body is the start of a body that was not JSON, so a proxy's error page can be recognised.
 	Body string
+	// Attempts is how many times the request was sent, retries included.
+	Attempts int
 }
 
 func (e *APIError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Hostwinds API action %s failed", e.Action)
 	if e.HTTPStatus != 0 {
-		fmt.Fprintf(&b, " (HTTP %d)", e.HTTPStatus)
+		fmt.Fprintf(&b, " (HTTP %d", e.HTTPStatus)
+		if e.Attempts > 1 {
+			fmt.Fprintf(&b, " after %d attempts", e.Attempts)
+		}
+		b.WriteString(")")
 	}
 	if e.Message != "" {
 		fmt.Fprintf(&b, ": %s", e.Message)
@@ -39,7 +45,7 @@ func (e *APIError) Error() string {
 		fmt.Fprintf(&b, " [ERROR %s]", e.Code)
 	}
 	if e.Body != "" {
-		fmt.Fprintf(&b, "; the body was not JSON and starts with %q", e.Body)
+		fmt.Fprintf(&b, "; the body starts with %q", e.Body)
 	}
 	switch {
 	case e.unauthorized():
@@ -47,6 +53,9 @@ func (e *APIError) Error() string {
 			" after they are created), or this machine's public IPv4 address is not on the key's" +
 			" allow-list. Requests must leave over IPv4; add this machine's address in the Hostwinds" +
 			" client area, or create a new key")
+	case e.HTTPStatus == 429 || e.HTTPStatus == 503:
+		b.WriteString(". The API is limiting requests or is unavailable, and the retries ran out. Apply again later," +
+			" or raise max_retries or lower requests_per_second in the provider configuration")
 	case e.invalidAction():
 		b.WriteString(". The API no longer knows this action, so it no longer matches what this provider" +
 			" expects; check for a newer provider release, and see the API coverage guide for the" +
