@@ -121,6 +121,14 @@ func New(cfg Config) (*Client, error) {
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 		// The client logs through tflog itself, with secrets removed.
 		Logger: nil,
+		// A resend draws from the process-wide limit like a first attempt, so that retries
+		// after 429 answers do not push the request rate above RequestsPerSecond. If the
+		// context ends during the wait, the attempt fails on the context at once.
+		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
+			if attempt > 0 {
+				_ = c.limiter.Wait(req.Context())
+			}
+		},
 	}
 	return c, nil
 }
@@ -233,6 +241,10 @@ func (c *Client) call(ctx context.Context, action string, params url.Values, out
 	})
 
 	err = decodeResponse(action, resp.StatusCode, raw, out)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		apiErr.Attempts = attempt.count
+	}
 	if err != nil && attempt.deadlineWait > 0 {
 		// The API asked for a wait that does not fit the caller's deadline, so report the
 		// deadline as the reason as well as the last response.
@@ -278,7 +290,12 @@ func decodeResponse(action string, status int, raw []byte, out any) error {
 	}
 
 	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !json.Valid(trimmed) {
-		return &APIError{Action: action, HTTPStatus: status, Message: "the response is not JSON", Body: bodyStart(trimmed)}
+		message := "the response is not JSON"
+		if status < 200 || status > 299 {
+			// A proxy's error page: the status says more than the body's format.
+			message = http.StatusText(status)
+		}
+		return &APIError{Action: action, HTTPStatus: status, Message: message, Body: bodyStart(trimmed)}
 	}
 
 	if trimmed[0] == '[' {
