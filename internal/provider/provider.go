@@ -173,7 +173,8 @@ func (p *hostwindsProvider) Configure(ctx context.Context, req provider.Configur
 		pollInterval, err = time.ParseDuration(text)
 		if err != nil || pollInterval < 10*time.Millisecond || pollInterval > time.Minute {
 			resp.Diagnostics.AddAttributeError(path.Root("poll_interval"), "Invalid poll_interval",
-				fmt.Sprintf("The poll interval %q is not a duration from 10ms to 1m, such as 500ms or 2s.", text))
+				fmt.Sprintf("The poll interval %q (from poll_interval or %s) is not a duration from 10ms to 1m, such as "+
+					"500ms or 2s.", text, envPollInterval))
 			return
 		}
 	}
@@ -226,8 +227,10 @@ func (p *hostwindsProvider) DataSources(_ context.Context) []func() datasource.D
 
 type attrUnknown interface{ IsUnknown() bool }
 
+// stringOrEnv returns the attribute's value, or the environment variable's when the
+// attribute is null or empty, as an empty key or endpoint is never meant literally.
 func stringOrEnv(value types.String, env string) string {
-	if !value.IsNull() {
+	if !value.IsNull() && value.ValueString() != "" {
 		return value.ValueString()
 	}
 	return os.Getenv(env)
