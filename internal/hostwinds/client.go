@@ -122,7 +122,7 @@ func New(cfg Config) (*Client, error) {
 		// The client logs through tflog itself, with secrets removed.
 		Logger: nil,
 		// A resend draws from the process-wide limit like a first attempt, so that retries
-		// after 429 answers do not push the request rate above RequestsPerSecond. If the
+		// after 429 responses do not push the request rate above RequestsPerSecond. If the
 		// context ends during the wait, the attempt fails on the context at once.
 		RequestLogHook: func(_ retryablehttp.Logger, req *http.Request, attempt int) {
 			if attempt > 0 {

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -53,6 +55,32 @@ type dataSourceBase struct {
 
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.setProviderData(req.ProviderData, &resp.Diagnostics)
+}
+
+// addChangeError adds a diagnostic for a failed change of object, such as `instance "mail"
+// (serviceid 123)`, with what to do next.
+func addChangeError(diags *diag.Diagnostics, summary, object string, err error) {
+	message := fmt.Sprintf("%s: %s.", object, strings.TrimSuffix(err.Error(), "."))
+	if advice := nextStep(err); advice != "" {
+		message += " " + advice
+	}
+	diags.AddError(summary, message)
+}
+
+// nextStep returns what the user should do after a change failed with err. It returns "" for
+// errors that are not API failures, such as a wait that timed out, because those carry their
+// own advice.
+func nextStep(err error) string {
+	var apiErr *hostwinds.APIError
+	if !hostwinds.IsAnswerLost(err) && !errors.As(err, &apiErr) {
+		return ""
+	}
+	if hostwinds.IsAnswerLost(err) {
+		return "Hostwinds may or may not have made the change. Run apply again: the next plan reads the object " +
+			"from Hostwinds and repeats the change only if it is still needed."
+	}
+	return "Terraform state records only the changes that succeeded. Fix the cause the API reports, or wait if " +
+		"it is temporary, then run apply again."
 }
 
 // addAPIError adds a diagnostic for a failed API call. The client's error already names the

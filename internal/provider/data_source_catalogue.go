@@ -5,8 +5,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
@@ -111,6 +113,8 @@ func (d *imagesDataSource) Schema(_ context.Context, _ datasource.SchemaRequest,
 			"os": schema.StringAttribute{
 				MarkdownDescription: "Keep only images of this operating system, such as `ubuntu` (compared without regard to case).",
 				Optional:            true,
+				// An empty name would match no image and return an empty list without an error.
+				Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 			},
 			"images": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching images, in the API's order.",

@@ -471,7 +471,7 @@ func (r *firewallProfileResource) Create(ctx context.Context, req resource.Creat
 	tflog.Info(ctx, "Creating firewall profile", map[string]any{"name": name, "rules": len(rules)})
 	createErr := r.client.AddFirewallProfile(ctx, name, plan.Description.ValueString(), rules)
 	if createErr != nil && !hostwinds.IsAnswerLost(createErr) {
-		addAPIError(&resp.Diagnostics, "Unable to create firewall profile", createErr)
+		addChangeError(&resp.Diagnostics, "Unable to create firewall profile", fmt.Sprintf("Firewall profile %q", name), createErr)
 		return
 	}
 	if createErr != nil {
@@ -591,7 +591,7 @@ func (r *firewallProfileResource) Update(ctx context.Context, req resource.Updat
 		err = r.client.EditFirewallProfile(ctx, id, name, plan.Description.ValueString(), rules)
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to update firewall profile", err)
+		addChangeError(&resp.Diagnostics, "Unable to update firewall profile", fmt.Sprintf("Firewall profile %q (id %d)", name, id), err)
 		return
 	}
 
@@ -660,7 +660,8 @@ func (r *firewallProfileResource) Delete(ctx context.Context, req resource.Delet
 				"destroy again. The API returned: %s",
 				state.Name.ValueString(), id, strings.Join(users, ", "), err))
 	default:
-		addAPIError(&resp.Diagnostics, "Unable to delete firewall profile", err)
+		addChangeError(&resp.Diagnostics, "Unable to delete firewall profile",
+			fmt.Sprintf("Firewall profile %q (id %d)", state.Name.ValueString(), id), err)
 	}
 }
 

@@ -229,6 +229,12 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 
 	name := plan.Name.ValueString()
 	id, err := r.createInstance(ctx, &plan)
+	var apiErr *hostwinds.APIError
+	if err != nil && errors.As(err, &apiErr) && !hostwinds.IsAnswerLost(err) {
+		// The API refused the order, so nothing was created.
+		addChangeError(&resp.Diagnostics, "Unable to create instance", fmt.Sprintf("Creating instance %q failed", name), err)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to create instance", fmt.Sprintf("Creating instance %q failed: %s", name, err))
 		return
@@ -551,8 +557,8 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 		tflog.Info(ctx, "Updating instance", map[string]any{"instance_id": id, "step": step.name})
 		if err := step.apply(ctx, id, &plan, &state); err != nil {
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
-			resp.Diagnostics.AddError("Unable to update instance",
-				fmt.Sprintf("Instance %q (serviceid %d): %s failed: %s", state.Name.ValueString(), id, step.name, err))
+			addChangeError(&resp.Diagnostics, "Unable to update instance",
+				fmt.Sprintf("Instance %q (serviceid %d): %s failed", state.Name.ValueString(), id, step.name), err)
 			if errors.Is(err, errInstanceFailed) {
 				resp.Diagnostics.AddError("Instance in ERROR", "The instance went to status ERROR during the change; "+
 					"check it in the Hostwinds client area. The provider changed nothing else.")
@@ -603,12 +609,12 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 		}
 		if getErr == nil && instance.Idle() {
 			if err := r.client.Terminate(ctx, id); err != nil && !hostwinds.IsNotFound(err) {
-				addAPIError(&resp.Diagnostics, "Unable to terminate instance", err)
+				addChangeError(&resp.Diagnostics, "Unable to terminate instance", fmt.Sprintf("Instance %q (serviceid %d)", state.Name.ValueString(), id), err)
 				return
 			}
 		}
 	case err != nil:
-		addAPIError(&resp.Diagnostics, "Unable to terminate instance", err)
+		addChangeError(&resp.Diagnostics, "Unable to terminate instance", fmt.Sprintf("Instance %q (serviceid %d)", state.Name.ValueString(), id), err)
 		return
 	}
 

@@ -158,7 +158,8 @@ func (r *rdnsResource) Create(ctx context.Context, req resource.CreateRequest, r
 	}
 
 	if err := r.setPTR(ctx, target, listed.IP, ptrForAPI(plan.DNSPTR)); err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to set reverse DNS record", err)
+		addChangeError(&resp.Diagnostics, "Unable to set reverse DNS record",
+			fmt.Sprintf("Setting the PTR record of %s (instance %d)", listed.IP, target.instanceID), err)
 		return
 	}
 	plan.ID = types.StringValue(target.id())
@@ -252,7 +253,8 @@ func (r *rdnsResource) Update(ctx context.Context, req resource.UpdateRequest, r
 	}
 
 	if err := r.setPTR(ctx, target, listed.IP, ptrForAPI(plan.DNSPTR)); err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to set reverse DNS record", err)
+		addChangeError(&resp.Diagnostics, "Unable to set reverse DNS record",
+			fmt.Sprintf("Setting the PTR record of %s (instance %d)", listed.IP, target.instanceID), err)
 		return
 	}
 	plan.ID = types.StringValue(target.id())
@@ -296,7 +298,8 @@ func (r *rdnsResource) Delete(ctx context.Context, req resource.DeleteRequest, r
 		return
 	}
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Unable to restore the default reverse DNS record", err)
+		addChangeError(&resp.Diagnostics, "Unable to restore the default reverse DNS record",
+			fmt.Sprintf("Restoring the default PTR record of %s (instance %d)", listed.IP, target.instanceID), err)
 	}
 }
 

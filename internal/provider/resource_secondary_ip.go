@@ -138,6 +138,12 @@ func (r *secondaryIPResource) Create(ctx context.Context, req resource.CreateReq
 	defer unlock()
 
 	address, err := r.addAddress(ctx, id)
+	var apiErr *hostwinds.APIError
+	if err != nil && errors.As(err, &apiErr) && !hostwinds.IsAnswerLost(err) {
+		// The API refused the order, so no address was added.
+		addChangeError(&resp.Diagnostics, "Unable to add secondary IP address", fmt.Sprintf("Instance %d", id), err)
+		return
+	}
 	if err != nil {
 		resp.Diagnostics.AddError("Unable to add secondary IP address", fmt.Sprintf("Instance %d: %s", id, err))
 		return
@@ -362,7 +368,8 @@ func (r *secondaryIPResource) Delete(ctx context.Context, req resource.DeleteReq
 
 	released, err := r.releaseAddress(ctx, id, addr)
 	if err != nil {
-		resp.Diagnostics.AddError("Unable to release secondary IP address", err.Error())
+		addChangeError(&resp.Diagnostics, "Unable to release secondary IP address",
+			fmt.Sprintf("Releasing address %s of instance %d", addr, id), err)
 		return
 	}
 	if released && state.RegenerateNetworking.ValueBool() {
@@ -410,11 +417,15 @@ func (r *secondaryIPResource) releaseAddress(ctx context.Context, id int64, addr
 		// Deleting an address that is still listed is safe to repeat, so the wait below
 		// sends delete_ip again only if the address is still there.
 		tflog.Warn(ctx, "The response to delete_ip was lost; checking the address", map[string]any{"instance_id": id, "error": err.Error()})
+		lostErr := err
 		ips, getErr := r.client.GetInstanceIPs(ctx, id)
 		if getErr == nil && findAddress(ips, addr) != nil {
 			if err := r.client.DeleteIP(ctx, id, listed.IP); err != nil && !hostwinds.IsNotFound(err) {
 				return false, err
 			}
+		}
+		if getErr != nil && ctx.Err() != nil {
+			return false, lostErr
 		}
 	case err != nil:
 		return false, err
