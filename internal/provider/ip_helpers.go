@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
@@ -26,42 +25,23 @@ const (
 // instanceLocks serializes, per instance, the work that reads an instance's address list,
 // changes it and reads it again. Terraform creates several hostwinds_secondary_ip resources
 // of one instance in parallel, and add_ip does not return the new address, so each create
-// must be alone in comparing the list before and after. The lock is a one-slot channel instead
-// of a sync.Mutex so that a waiting operation still ends at its timeout.
-var (
-	instanceLocksMu sync.Mutex
-	instanceLocks   = map[int64]chan struct{}{}
-)
+// must be alone in comparing the list before and after.
+var instanceLocks = newKeyedLocks()
 
 // lockInstance waits until no other operation of this provider process holds the instance's
 // lock, then takes it. The returned function releases it.
 func lockInstance(ctx context.Context, id int64, operation string) (func(), error) {
-	instanceLocksMu.Lock()
-	lock, ok := instanceLocks[id]
-	if !ok {
-		lock = make(chan struct{}, 1)
-		instanceLocks[id] = lock
-	}
-	instanceLocksMu.Unlock()
-
-	select {
-	case lock <- struct{}{}:
-		return func() { <-lock }, nil
-	default:
-	}
-	tflog.Info(ctx, "Waiting for another change of this instance's IP addresses to finish", map[string]any{
-		"instance_id": id, "operation": operation,
+	release, err := instanceLocks.acquire(ctx, strconv.FormatInt(id, 10), func() {
+		tflog.Info(ctx, "Waiting for another change of this instance's IP addresses to finish", map[string]any{
+			"instance_id": id, "operation": operation,
+		})
 	})
-	started := time.Now()
-	select {
-	case lock <- struct{}{}:
-		return func() { <-lock }, nil
-	case <-ctx.Done():
-		return nil, fmt.Errorf("waiting %s for another change of instance %d's IP addresses to finish before %s: %w. "+
+	if err != nil {
+		return nil, fmt.Errorf("%w for another change of instance %d's IP addresses to finish before %s. "+
 			"Other resources of this instance were still changing its addresses; raise the operation's timeout in "+
-			"the timeouts block, or apply with a lower -parallelism",
-			time.Since(started).Round(time.Second), id, operation, ctx.Err())
+			"the timeouts block, or apply with a lower -parallelism", err, id, operation)
 	}
+	return release, nil
 }
 
 // parseServiceID reads an instance_id attribute or import id part.

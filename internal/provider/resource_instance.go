@@ -284,6 +284,9 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
+// instanceNameLocks makes creates of instances with the same name take turns.
+var instanceNameLocks = newKeyedLocks()
+
 // interrupted reports whether Terraform cancelled the operation, as it does on Ctrl-C, as
 // opposed to the operation's own timeout running out.
 func interrupted(ctx context.Context) bool {
@@ -325,6 +328,18 @@ func plannedOrActual(plan, actual instanceModel) instanceModel {
 // sure the order is never sent twice.
 func (r *instanceResource) createInstance(ctx context.Context, plan *instanceModel) (int64, error) {
 	name := plan.Name.ValueString()
+
+	// Two resources of one configuration with the same name would both pass the check below
+	// and order two instances, so creates of one name take turns: the second one then finds
+	// the first and fails before it orders anything.
+	release, err := instanceNameLocks.acquire(ctx, name, func() {
+		tflog.Info(ctx, "Waiting for another create of an instance with the same name", map[string]any{"name": name})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("waiting for another create of an instance named %q: %w", name, err)
+	}
+	defer release()
+
 	existing, err := r.client.FindInstancesByName(ctx, name)
 	if err != nil {
 		return 0, err

@@ -470,3 +470,33 @@ resource "hostwinds_instance" "test" {
 		t.Errorf("the mock received %d mutating calls, want 0: %v", n, srv.CallCounts())
 	}
 }
+
+func TestAccInstance_sameNameInOneConfigOrdersOnce(t *testing.T) {
+	srv := startMock(t)
+	config := providerBlock(srv) + fmt.Sprintf(`
+resource "hostwinds_instance" "one" {
+  name        = "twin"
+  location_id = 1
+  plan_id     = 301
+  image       = %[1]q
+}
+
+resource "hostwinds_instance" "two" {
+  name        = "twin"
+  location_id = 2
+  plan_id     = 301
+  image       = %[1]q
+}
+`, mockserver.ImageUbuntu2404)
+	resource.Test(t, resource.TestCase{
+		PreCheck:                 func() { accPreCheck(t) },
+		ProtoV6ProviderFactories: protoV6Factories,
+		Steps: []resource.TestStep{{
+			Config:      config,
+			ExpectError: errorPattern(`instance named "twin" already exists`),
+		}},
+	})
+	if n := srv.Calls("add_instance"); n != 1 {
+		t.Errorf("add_instance was called %d times, want 1", n)
+	}
+}
