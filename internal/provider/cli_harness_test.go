@@ -53,7 +53,11 @@ type cliRun struct {
 
 func newCLIRun(t *testing.T, srv *mockserver.Server, config string) *cliRun {
 	t.Helper()
-	header := `terraform {
+	return newCLIRunFiles(t, srv, map[string]string{"main.tf": requiredProvidersBlock + config})
+}
+
+// requiredProvidersBlock points the configuration at the provider that dev_overrides serves.
+const requiredProvidersBlock = `terraform {
   required_providers {
     hostwinds = {
       source = "penguinmails/hostwinds"
@@ -61,8 +65,6 @@ func newCLIRun(t *testing.T, srv *mockserver.Server, config string) *cliRun {
   }
 }
 `
-	return newCLIRunFiles(t, srv, map[string]string{"main.tf": header + config})
-}
 
 // newCLIRunFromExample copies the .tf files of an examples/ folder into a new run.
 func newCLIRunFromExample(t *testing.T, srv *mockserver.Server, example string) *cliRun {
@@ -108,6 +110,14 @@ func newCLIRunFiles(t *testing.T, srv *mockserver.Server, files map[string]strin
 		"HOSTWINDS_POLL_INTERVAL=50ms",
 		"HOSTWINDS_REQUESTS_PER_SECOND=1000",
 	)}
+}
+
+// writeConfig replaces the run's main.tf with the provider requirement and config.
+func (r *cliRun) writeConfig(config string) {
+	r.t.Helper()
+	if err := os.WriteFile(filepath.Join(r.dir, "main.tf"), []byte(requiredProvidersBlock+config), 0o600); err != nil {
+		r.t.Fatal(err)
+	}
 }
 
 // command returns terraform with args, ready to start in the run's folder.

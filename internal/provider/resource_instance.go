@@ -571,6 +571,11 @@ func (r *instanceResource) Update(ctx context.Context, req resource.UpdateReques
 		}
 		tflog.Info(ctx, "Updating instance", map[string]any{"instance_id": id, "step": step.name})
 		if err := step.apply(ctx, id, &plan, &state); err != nil {
+			// Record what the instance really is now, such as status ERROR, so that the next
+			// plan shows it instead of the status from before the change.
+			if instance, getErr := r.client.GetInstance(ctx, id); getErr == nil {
+				resp.Diagnostics.Append(state.setFromAPI(ctx, instance)...)
+			}
 			resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 			addChangeError(&resp.Diagnostics, "Unable to update instance",
 				fmt.Sprintf("Instance %q (serviceid %d): %s failed", state.Name.ValueString(), id, step.name), err)

@@ -74,6 +74,15 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		}
 	}
 
+	if !creating && strings.EqualFold(state.Status.ValueString(), hostwinds.StatusError) {
+		resp.Diagnostics.AddWarning("Instance is in status ERROR",
+			fmt.Sprintf("Instance %q (serviceid %s) is in status ERROR, so it is probably not working, and Terraform "+
+				"cannot repair it by itself. Inspect it in the Hostwinds client area. Setting image to another image "+
+				"reinstalls it in place and keeps its IP addresses, but erases its disk; terraform apply -replace "+
+				"creates a new instance and releases its IP addresses.",
+				state.Name.ValueString(), state.ID.ValueString()))
+	}
+
 	if !creating && !settled(state.Status.ValueString()) {
 		// An interrupted create left the instance building: plan an update, which waits for it.
 		plan.Status = types.StringUnknown()

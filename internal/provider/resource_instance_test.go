@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/compare"
@@ -499,4 +500,35 @@ resource "hostwinds_instance" "two" {
 	if n := srv.Calls("add_instance"); n != 1 {
 		t.Errorf("add_instance was called %d times, want 1", n)
 	}
+}
+
+func TestAccInstance_failedReinstallWarnsInPlan(t *testing.T) {
+	srv := startMock(t)
+	config := func(image string) string {
+		return fmt.Sprintf(`
+resource "hostwinds_instance" "mail" {
+  name        = "reinstall-error"
+  location_id = 1
+  plan_id     = 301
+  image       = %q
+}
+`, image)
+	}
+	run := newCLIRun(t, srv, config(mockserver.ImageDebian12))
+	run.mustRun(0, "apply", "-auto-approve", "-no-color")
+
+	srv.InjectFault(mockserver.Fault{Action: "reinstall_instance", Kind: mockserver.FaultTaskError})
+	run.writeConfig(config(mockserver.ImageUbuntu2404))
+	out := run.mustRun(1, "apply", "-auto-approve", "-no-color")
+	if !strings.Contains(out, "reinstalling from the new image") {
+		t.Errorf("the failed apply does not name the reinstall:\n%s", out)
+	}
+
+	// The API now reports the new image, so the plan has no change to show; it must still say
+	// that the instance is broken.
+	out = run.mustRun(0, "plan", "-no-color")
+	if !strings.Contains(out, "Instance is in status ERROR") {
+		t.Errorf("the plan after the failed reinstall does not warn about status ERROR:\n%s", out)
+	}
+	run.mustRun(0, "destroy", "-auto-approve", "-no-color")
 }
