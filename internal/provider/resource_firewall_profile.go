@@ -227,8 +227,10 @@ func (r *firewallProfileResource) ValidateConfig(ctx context.Context, req resour
 			continue
 		}
 		var rule firewallRuleModel
-		resp.Diagnostics.Append(object.As(ctx, &rule, basetypes.ObjectAsOptions{})...)
-		if resp.Diagnostics.HasError() {
+		// Checked on its own, so that the errors of earlier rules do not hide those of later ones.
+		conversion := object.As(ctx, &rule, basetypes.ObjectAsOptions{})
+		resp.Diagnostics.Append(conversion...)
+		if conversion.HasError() {
 			return
 		}
 		rulePath := path.Root("rules").AtSetValue(element)
@@ -697,10 +699,26 @@ func (r *firewallProfileResource) instancesUsing(ctx context.Context, id int64) 
 }
 
 func (r *firewallProfileResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	if _, err := strconv.ParseInt(req.ID, 10, 64); err != nil {
-		resp.Diagnostics.AddError("Invalid import id",
-			fmt.Sprintf("The import id %q is not a firewall profile id. Use the profile's numeric id, such as 12.", req.ID))
+	if _, err := strconv.ParseInt(req.ID, 10, 64); err == nil {
+		resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
 		return
 	}
-	resource.ImportStatePassthroughID(ctx, path.Root("id"), req, resp)
+
+	// The API shows profiles by name, so a name is accepted too and looked up.
+	if !r.ready(&resp.Diagnostics) {
+		return
+	}
+	profiles, err := r.client.GetFirewallProfiles(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Unable to look up the firewall profile", err)
+		return
+	}
+	profile := findProfile(profiles, profileNamed(req.ID))
+	if profile == nil {
+		resp.Diagnostics.AddError("Firewall profile not found",
+			fmt.Sprintf("No firewall profile has the id or name %q. Import a profile by its numeric id, such as 12, or "+
+				"by its exact name.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), strconv.FormatInt(profile.ID.Int(), 10))...)
 }

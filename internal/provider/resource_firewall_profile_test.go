@@ -151,6 +151,13 @@ func TestAccFirewallProfile_createImportUpdate(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
+				// The name works as an import id too.
+				ResourceName:      profileAddress,
+				ImportState:       true,
+				ImportStateId:     "mail",
+				ImportStateVerify: true,
+			},
+			{
 				Config:            profileConfig(srv, "mail", "", updatedRules),
 				ConfigPlanChecks:  expectAction(profileAddress, plancheck.ResourceActionUpdate),
 				ConfigStateChecks: []statecheck.StateCheck{sameID.AddStateValue(profileAddress, tfjsonpath.New("id"))},
@@ -335,6 +342,11 @@ func TestAccFirewallProfile_invalidRulesRejectedAtPlan(t *testing.T) {
     { direction = "ingress", protocol = "tcp", port_range_min = 25, port_range_max = 25, description = "a" },
     { direction = "ingress", protocol = "tcp", port_range_min = 25, port_range_max = 25, description = "b" },
   ]`, `Duplicate firewall rule.*ingress IPv4 tcp 25-25`},
+		// One plan reports every invalid rule, not only the first.
+		{`[
+    { direction = "ingress", protocol = "tcp", port_range_min = 0, port_range_max = 25 },
+    { direction = "ingress", protocol = "udp", port_range_min = 600, port_range_max = 500 },
+  ]`, `(port_range_min is 0.*port_range_min \(600\) is above|port_range_min \(600\) is above.*port_range_min is 0)`},
 	}
 	var steps []resource.TestStep
 	for _, c := range cases {

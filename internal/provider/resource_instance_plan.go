@@ -45,10 +45,9 @@ func (r *instanceResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if creating || changed(plan.Image, state.Image) {
 		r.checkImage(ctx, plan.Image, &resp.Diagnostics)
 	}
-	if resp.Diagnostics.HasError() {
-		return
-	}
 
+	// The plan is looked up even after an error above, so that one plan run reports every
+	// unknown catalogue value.
 	if creating || changed(plan.PlanID, state.PlanID) {
 		newPlan := r.lookUpPlan(ctx, plan.PlanID, plan.Managed, &resp.Diagnostics)
 		if resp.Diagnostics.HasError() {

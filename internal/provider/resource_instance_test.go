@@ -452,6 +452,14 @@ resource "hostwinds_instance" "test" {
   image       = %q
 }
 `, mockserver.ImageUbuntu2404), `location_id 42 is not a Hostwinds location.*Seattle`},
+		{"every catalogue value unknown", providerBlock(srv) + `
+resource "hostwinds_instance" "test" {
+  name        = "bad"
+  location_id = 42
+  plan_id     = 999
+  image       = "00000000-0000-4000-8000-000000000000"
+}
+`, `location_id 42 is not a Hostwinds location.*plan_id 999 is not a Hostwinds plan.*is not a Hostwinds public image`},
 		{"timeout", instanceConfig(srv, "bad", 301, mockserver.ImageUbuntu2404, `timeouts = { create = "soon" }`), `Invalid Attribute Value Time Duration`},
 	}
 	var steps []resource.TestStep
