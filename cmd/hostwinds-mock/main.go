@@ -82,7 +82,7 @@ func run(args []string, stderr io.Writer) error {
 
 	url := server.URL()
 	if *urlFile != "" {
-		if err := os.WriteFile(*urlFile, []byte(url+"\n"), 0o644); err != nil {
+		if err := os.WriteFile(*urlFile, []byte(url+"\n"), 0o600); err != nil {
 			return fmt.Errorf("writing the URL to %s failed: %w", *urlFile, err)
 		}
 	}

@@ -94,10 +94,10 @@ func IsInvalidAction(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.invalidAction()
 }
 
-// IsAnswerLost reports whether a mutating call failed in a way that leaves open whether the API
+// IsOutcomeUnknown reports whether a mutating call failed in a way that leaves open whether the API
 // carried it out: a transport error, a timeout or a 5xx other than 503. Callers reconcile by
 // reading the current state before they decide to send the change again.
-func IsAnswerLost(err error) bool {
+func IsOutcomeUnknown(err error) bool {
 	var uncertain *UncertainError
 	return errors.As(err, &uncertain)
 }

@@ -107,11 +107,11 @@ func TestUncertainErrorUnwraps(t *testing.T) {
 	inner := &APIError{Action: ActionTerminate, HTTPStatus: 500}
 	err := error(&UncertainError{Action: ActionTerminate, Err: inner})
 
-	if !IsAnswerLost(err) {
-		t.Errorf("IsAnswerLost(%v) = false, want true", err)
+	if !IsOutcomeUnknown(err) {
+		t.Errorf("IsOutcomeUnknown(%v) = false, want true", err)
 	}
-	if IsAnswerLost(inner) {
-		t.Errorf("IsAnswerLost(%v) = true for a plain API error, want false", inner)
+	if IsOutcomeUnknown(inner) {
+		t.Errorf("IsOutcomeUnknown(%v) = true for a plain API error, want false", inner)
 	}
 	if !strings.Contains(err.Error(), "may or may not have been carried out") {
 		t.Errorf("error %q does not say the outcome is unknown", err)

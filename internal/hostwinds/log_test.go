@@ -117,7 +117,7 @@ func TestRedactErrorKeepsCleanError(t *testing.T) {
 	s := newSecretSet(testAPIKey)
 	clean := errors.New("connection refused")
 
-	if got := s.redactError(clean); got != clean {
+	if got := s.redactError(clean); got != clean { //nolint:errorlint // identity of the value is the point
 		t.Errorf("redactError returned %v, want the same error value", got)
 	}
 	if s.redactError(nil) != nil {

@@ -101,8 +101,8 @@ func TestServerErrorMutatingSentOnce(t *testing.T) {
 				if api.Count() != 1 {
 					t.Errorf("got %d requests, want exactly 1", api.Count())
 				}
-				if !IsAnswerLost(err) {
-					t.Errorf("IsAnswerLost(%v) = false, want true", err)
+				if !IsOutcomeUnknown(err) {
+					t.Errorf("IsOutcomeUnknown(%v) = false, want true", err)
 				}
 				var apiErr *APIError
 				if !errors.As(err, &apiErr) || apiErr.HTTPStatus != status {
@@ -144,8 +144,8 @@ func TestTransportErrorMutatingSentOnce(t *testing.T) {
 			if api.Count() != 1 {
 				t.Errorf("got %d requests, want exactly 1", api.Count())
 			}
-			if !IsAnswerLost(err) {
-				t.Errorf("IsAnswerLost(%v) = false, want true", err)
+			if !IsOutcomeUnknown(err) {
+				t.Errorf("IsOutcomeUnknown(%v) = false, want true", err)
 			}
 		})
 	}
@@ -163,8 +163,8 @@ func TestTransportErrorReadExhausted(t *testing.T) {
 	if api.Count() != 3 {
 		t.Errorf("got %d requests, want 3", api.Count())
 	}
-	if IsAnswerLost(err) {
-		t.Errorf("IsAnswerLost(%v) = true for a read action, want false", err)
+	if IsOutcomeUnknown(err) {
+		t.Errorf("IsOutcomeUnknown(%v) = true for a read action, want false", err)
 	}
 	if !strings.Contains(err.Error(), "get_instance") {
 		t.Errorf("error %q does not name the action", err)
@@ -181,8 +181,8 @@ func TestUnknownActionNotResent(t *testing.T) {
 	if api.Count() != 1 {
 		t.Errorf("got %d requests, want exactly 1", api.Count())
 	}
-	if !IsAnswerLost(err) {
-		t.Errorf("IsAnswerLost(%v) = false, want true", err)
+	if !IsOutcomeUnknown(err) {
+		t.Errorf("IsOutcomeUnknown(%v) = false, want true", err)
 	}
 }
 
@@ -250,8 +250,8 @@ func TestRetryExhaustedMutating(t *testing.T) {
 	if err == nil {
 		t.Fatal("Terminate succeeded, want an error")
 	}
-	if IsAnswerLost(err) {
-		t.Errorf("IsAnswerLost(%v) = true after 503 answers, want false", err)
+	if IsOutcomeUnknown(err) {
+		t.Errorf("IsOutcomeUnknown(%v) = true after 503 answers, want false", err)
 	}
 }
 

@@ -154,6 +154,8 @@ func (s *Server) applyFaultBefore(w http.ResponseWriter, r *http.Request, f *Fau
 		return true
 	case FaultTaskError:
 		req.taskError = true
+	case FaultLostAnswer:
+		// The request is processed first; ServeHTTP then drops the connection.
 	}
 	return false
 }

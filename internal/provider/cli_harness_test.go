@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -35,7 +36,7 @@ func providerBinaryDir(t *testing.T) string {
 			"github.com/penguinmails/terraform-provider-hostwinds")
 		out, err := cmd.CombinedOutput()
 		if err != nil {
-			buildProviderErr = fmt.Errorf("go build of the provider failed: %v\n%s", err, out)
+			buildProviderErr = fmt.Errorf("go build of the provider failed: %w\n%s", err, out)
 		}
 	})
 	if buildProviderErr != nil {
@@ -148,7 +149,8 @@ func (r *cliRun) run(extraEnv []string, args ...string) (string, int) {
 		r.t.Fatalf("terraform %v did not finish within %s:\n%s", args, cliCommandTimeout, output.String())
 	}
 	code := 0
-	if exitErr, ok := err.(*exec.ExitError); ok {
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
 		code = exitErr.ExitCode()
 	} else if err != nil {
 		r.t.Fatalf("running terraform %v: %v", args, err)

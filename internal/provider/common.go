@@ -72,10 +72,10 @@ func addChangeError(diags *diag.Diagnostics, summary, object string, err error) 
 // own advice.
 func nextStep(err error) string {
 	var apiErr *hostwinds.APIError
-	if !hostwinds.IsAnswerLost(err) && !errors.As(err, &apiErr) {
+	if !hostwinds.IsOutcomeUnknown(err) && !errors.As(err, &apiErr) {
 		return ""
 	}
-	if hostwinds.IsAnswerLost(err) {
+	if hostwinds.IsOutcomeUnknown(err) {
 		return "Hostwinds may or may not have made the change. Run apply again: the next plan reads the object " +
 			"from Hostwinds and repeats the change only if it is still needed."
 	}

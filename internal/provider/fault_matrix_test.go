@@ -304,6 +304,8 @@ func runCell(c *matrixCell) {
 		if !c.op.timeouts {
 			fault.Delay = cellLongDelay
 		}
+	default:
+		// The other kinds hit the operation's own action and need no settings.
 	}
 	c.srv.ResetCalls()
 	c.srv.InjectFault(fault)

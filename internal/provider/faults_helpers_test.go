@@ -3,6 +3,7 @@ package provider_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -52,7 +53,8 @@ func (r *cliRun) exec(timeout time.Duration, extraEnv []string, args ...string) 
 	if !timer.Stop() {
 		return output.String(), 0, fmt.Errorf("terraform %v did not finish within %s:\n%s", args, timeout, output.String())
 	}
-	if exitErr, ok := err.(*exec.ExitError); ok {
+	var exitErr *exec.ExitError
+	if errors.As(err, &exitErr) {
 		return output.String(), exitErr.ExitCode(), nil
 	}
 	if err != nil {

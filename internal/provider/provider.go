@@ -26,7 +26,7 @@ import (
 
 // Environment variables that configure the provider when the attribute is not set.
 const (
-	envAPIKey            = "HOSTWINDS_API_KEY"
+	envAPIKey            = "HOSTWINDS_API_KEY" //nolint:gosec // the name of the variable, not a credential
 	envEndpoint          = "HOSTWINDS_API_URL"
 	envMaxRetries        = "HOSTWINDS_MAX_RETRIES"
 	envRequestsPerSecond = "HOSTWINDS_REQUESTS_PER_SECOND"

@@ -472,7 +472,7 @@ func (r *firewallProfileResource) Create(ctx context.Context, req resource.Creat
 
 	tflog.Info(ctx, "Creating firewall profile", map[string]any{"name": name, "rules": len(rules)})
 	createErr := r.client.AddFirewallProfile(ctx, name, plan.Description.ValueString(), rules)
-	if createErr != nil && !hostwinds.IsAnswerLost(createErr) {
+	if createErr != nil && !hostwinds.IsOutcomeUnknown(createErr) {
 		addChangeError(&resp.Diagnostics, "Unable to create firewall profile", fmt.Sprintf("Firewall profile %q", name), createErr)
 		return
 	}
@@ -587,7 +587,7 @@ func (r *firewallProfileResource) Update(ctx context.Context, req resource.Updat
 
 	tflog.Info(ctx, "Replacing firewall profile", map[string]any{"profile_id": id, "name": name, "rules": len(rules)})
 	err = r.client.EditFirewallProfile(ctx, id, name, plan.Description.ValueString(), rules)
-	if hostwinds.IsAnswerLost(err) {
+	if hostwinds.IsOutcomeUnknown(err) {
 		// edit_firewall_profile replaces the whole profile, so sending it again is safe.
 		tflog.Warn(ctx, "The response to edit_firewall_profile was lost; sending it again", map[string]any{"profile_id": id, "error": err.Error()})
 		err = r.client.EditFirewallProfile(ctx, id, name, plan.Description.ValueString(), rules)
@@ -640,7 +640,7 @@ func (r *firewallProfileResource) Delete(ctx context.Context, req resource.Delet
 
 	tflog.Info(ctx, "Deleting firewall profile", map[string]any{"profile_id": id, "name": state.Name.ValueString()})
 	err = r.client.DeleteFirewallProfile(ctx, id)
-	if hostwinds.IsAnswerLost(err) {
+	if hostwinds.IsOutcomeUnknown(err) {
 		tflog.Warn(ctx, "The response to delete_firewall_profile was lost; checking the profile", map[string]any{"profile_id": id, "error": err.Error()})
 		if deleted, getErr := r.profileDeleted(ctx, id); getErr == nil && deleted {
 			return

@@ -230,7 +230,7 @@ func (r *instanceResource) Create(ctx context.Context, req resource.CreateReques
 	name := plan.Name.ValueString()
 	id, err := r.createInstance(ctx, &plan)
 	var apiErr *hostwinds.APIError
-	if err != nil && errors.As(err, &apiErr) && !hostwinds.IsAnswerLost(err) {
+	if err != nil && errors.As(err, &apiErr) && !hostwinds.IsOutcomeUnknown(err) {
 		// The API refused the order, so nothing was created.
 		addChangeError(&resp.Diagnostics, "Unable to create instance", fmt.Sprintf("Creating instance %q failed", name), err)
 		return
@@ -364,7 +364,7 @@ func (r *instanceResource) createInstance(ctx context.Context, plan *instanceMod
 	}
 	tflog.Info(ctx, "Ordering instance", map[string]any{"name": name, "plan_id": request.PlanID, "location_id": request.LocationID})
 	orderErr := r.client.AddInstance(ctx, request)
-	if orderErr != nil && !hostwinds.IsAnswerLost(orderErr) {
+	if orderErr != nil && !hostwinds.IsOutcomeUnknown(orderErr) {
 		return 0, orderErr
 	}
 	if orderErr != nil {
@@ -619,7 +619,7 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 	case hostwinds.IsNotFound(err):
 		tflog.Info(ctx, "Instance was already gone", map[string]any{"instance_id": id})
 		return
-	case hostwinds.IsAnswerLost(err):
+	case hostwinds.IsOutcomeUnknown(err):
 		// Whether the terminate arrived is unknown; the wait below tells, and a second
 		// terminate is sent only if the instance is still there and not terminating.
 		tflog.Warn(ctx, "The response to terminate was lost; checking the instance", map[string]any{"instance_id": id, "error": err.Error()})

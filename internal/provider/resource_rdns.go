@@ -171,7 +171,7 @@ func (r *rdnsResource) Create(ctx context.Context, req resource.CreateRequest, r
 func (r *rdnsResource) setPTR(ctx context.Context, target rdnsTarget, apiAddress, ptr string) error {
 	tflog.Info(ctx, "Setting reverse DNS record", map[string]any{"instance_id": target.instanceID, "ip": apiAddress, "rdns": ptr})
 	err := r.client.SetRDNS(ctx, target.instanceID, apiAddress, ptr)
-	if !hostwinds.IsAnswerLost(err) {
+	if !hostwinds.IsOutcomeUnknown(err) {
 		return err
 	}
 	tflog.Warn(ctx, "The response to set_rdns was lost; checking the record", map[string]any{"instance_id": target.instanceID, "error": err.Error()})

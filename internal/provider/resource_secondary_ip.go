@@ -139,7 +139,7 @@ func (r *secondaryIPResource) Create(ctx context.Context, req resource.CreateReq
 
 	address, err := r.addAddress(ctx, id)
 	var apiErr *hostwinds.APIError
-	if err != nil && errors.As(err, &apiErr) && !hostwinds.IsAnswerLost(err) {
+	if err != nil && errors.As(err, &apiErr) && !hostwinds.IsOutcomeUnknown(err) {
 		// The API refused the order, so no address was added.
 		addChangeError(&resp.Diagnostics, "Unable to add secondary IP address", fmt.Sprintf("Instance %d", id), err)
 		return
@@ -181,7 +181,7 @@ func (r *secondaryIPResource) addAddress(ctx context.Context, id int64) (string,
 
 	tflog.Info(ctx, "Ordering a secondary IP address", map[string]any{"instance_id": id, "addresses_before": describeAddresses(before)})
 	orderErr := r.client.AddIP(ctx, id)
-	if orderErr != nil && !hostwinds.IsAnswerLost(orderErr) {
+	if orderErr != nil && !hostwinds.IsOutcomeUnknown(orderErr) {
 		return "", orderErr
 	}
 	if orderErr != nil {
@@ -413,7 +413,7 @@ func (r *secondaryIPResource) releaseAddress(ctx context.Context, id int64, addr
 	switch {
 	case hostwinds.IsNotFound(err):
 		return false, nil
-	case hostwinds.IsAnswerLost(err):
+	case hostwinds.IsOutcomeUnknown(err):
 		// Deleting an address that is still listed is safe to repeat, so the wait below
 		// sends delete_ip again only if the address is still there.
 		tflog.Warn(ctx, "The response to delete_ip was lost; checking the address", map[string]any{"instance_id": id, "error": err.Error()})

@@ -13,7 +13,8 @@ func main() {
 		fmt.Fprintln(os.Stderr, "usage: apicoverage OUTPUT_FILE")
 		os.Exit(2)
 	}
-	if err := os.WriteFile(os.Args[1], []byte(hostwinds.CoverageMarkdown()), 0o644); err != nil {
+	// The guide is a tracked documentation file, readable by everyone like the rest of the tree.
+	if err := os.WriteFile(os.Args[1], []byte(hostwinds.CoverageMarkdown()), 0o644); err != nil { //nolint:gosec
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
