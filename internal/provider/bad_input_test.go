@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,9 +23,15 @@ type badInput struct {
 	checkedByAPI bool
 }
 
-// providerAddress is the address Terraform gives an aliased configuration of this provider.
+// providerAddress is the address the CLI gives an aliased configuration of this provider.
+// OpenTofu's default registry host differs from Terraform's, and the tofu runs name it in
+// TF_ACC_PROVIDER_HOST.
 func providerAddress(alias string) string {
-	return `provider["registry.terraform.io/penguinmails/hostwinds"].` + alias
+	host := os.Getenv("TF_ACC_PROVIDER_HOST")
+	if host == "" {
+		host = "registry.terraform.io"
+	}
+	return `provider["` + host + `/penguinmails/hostwinds"].` + alias
 }
 
 // badProvider is a provider alias with one invalid line, used by a data source so that
