@@ -25,6 +25,9 @@ type controlState struct {
 	InstanceProfiles map[string]int `json:"instance_firewall_profiles"`
 	UpgradeOrders    map[string]int `json:"upgrade_orders"`
 	SSHKeys          []sshKey       `json:"ssh_keys"`
+	// BuildsEndedAt maps a serviceid to the time its build ended, to ACTIVE
+	// or ERROR, for the builds that have ended.
+	BuildsEndedAt map[string]time.Time `json:"builds_ended_at"`
 }
 
 type sshKey struct {
@@ -151,7 +154,9 @@ func (s *Server) snapshot() controlState {
 		InstanceProfiles: map[string]int{},
 		UpgradeOrders:    map[string]int{},
 		SSHKeys:          []sshKey{},
+		BuildsEndedAt:    map[string]time.Time{},
 	}
+	now := time.Now()
 	for _, id := range s.st.sortedIDs() {
 		rec := s.st.instances[id]
 		key := strconv.Itoa(id)
@@ -163,6 +168,9 @@ func (s *Server) snapshot() controlState {
 		snap.InstanceProfiles[key] = rec.profileID
 		if rec.upgradeRID != 0 {
 			snap.UpgradeOrders[key] = rec.upgradeRID
+		}
+		if !rec.buildEndsAt.IsZero() && !now.Before(rec.buildEndsAt) {
+			snap.BuildsEndedAt[key] = rec.buildEndsAt
 		}
 	}
 	for name, publicKey := range s.st.sshKeys {

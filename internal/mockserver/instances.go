@@ -136,6 +136,10 @@ func (s *Server) addInstance(req *request) response {
 		}
 		rec.setIdle("ACTIVE", "active", "Running")
 	})
+	rec.buildEndsAt = time.Now()
+	if rec.task != nil {
+		rec.buildEndsAt = rec.task.due
+	}
 
 	return response{body: []resultElement{
 		{Result: "success", Action: "Invoice Paid", Message: "Invoice Paid"},

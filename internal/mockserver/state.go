@@ -16,10 +16,12 @@ const firstServiceID = 1000
 const defaultProfileID = 1
 
 // Address pools, all from documentation ranges (RFC 5737 and RFC 3849) so
-// that nothing the mock hands out can reach a real host.
+// that nothing the mock hands out can reach a real host. TEST-NET-3 is split
+// between the two pools, so that each holds more than 300 addresses, enough
+// for the fleets of `make bench`.
 var (
-	primaryPool   = mustPool("192.0.2.10", "192.0.2.254")
-	secondaryPool = mustPool("198.51.100.2", "198.51.100.254")
+	primaryPool   = mustPool("192.0.2.10", "192.0.2.254", "203.0.113.1", "203.0.113.127")
+	secondaryPool = mustPool("198.51.100.2", "198.51.100.254", "203.0.113.128", "203.0.113.254")
 )
 
 // state is everything the API can change. Every access holds Server.mu.
@@ -59,6 +61,10 @@ type instanceRecord struct {
 	// previousPlan is the plan before upgrade_server, for revert_upgrade.
 	previousPlan *Plan
 	maintenance  []json.RawMessage
+	// buildEndsAt is when the build of add_instance ends, to ACTIVE or ERROR.
+	// GET /_mock/state shows it once passed, so benchmarks can tell how soon
+	// a client noticed the new status.
+	buildEndsAt time.Time
 }
 
 type pendingIP struct {
@@ -261,25 +267,45 @@ func (st *state) sortedProfiles() []FirewallProfile {
 	return out
 }
 
-// addressPool is an inclusive range of IPv4 addresses.
+// addressPool is a list of inclusive ranges of IPv4 addresses, used in order.
 type addressPool struct {
+	ranges []addressRange
+	size   int
+}
+
+type addressRange struct {
 	first netip.Addr
 	size  int
 }
 
-// mustPool builds a pool within one /24, which is all the mock needs.
-func mustPool(first, last string) addressPool {
-	a := netip.MustParseAddr(first).As4()
-	b := netip.MustParseAddr(last).As4()
-	return addressPool{first: netip.MustParseAddr(first), size: int(b[3]) - int(a[3]) + 1}
+// mustPool builds a pool from pairs of first and last address, each pair
+// within one /24, which is all the mock needs.
+func mustPool(bounds ...string) addressPool {
+	var pool addressPool
+	for i := 0; i+1 < len(bounds); i += 2 {
+		a := netip.MustParseAddr(bounds[i]).As4()
+		b := netip.MustParseAddr(bounds[i+1]).As4()
+		r := addressRange{first: netip.MustParseAddr(bounds[i]), size: int(b[3]) - int(a[3]) + 1}
+		pool.ranges = append(pool.ranges, r)
+		pool.size += r.size
+	}
+	return pool
 }
 
+// at returns the address at offset, which must be below p.size.
 func (p addressPool) at(offset int) string {
-	addr := p.first
-	for range offset {
-		addr = addr.Next()
+	for _, r := range p.ranges {
+		if offset >= r.size {
+			offset -= r.size
+			continue
+		}
+		addr := r.first
+		for range offset {
+			addr = addr.Next()
+		}
+		return addr.String()
 	}
-	return addr.String()
+	panic(fmt.Sprintf("address pool offset %d out of range", offset))
 }
 
 // allocate returns a free address of pool and marks it used, or "" when the
