@@ -100,7 +100,6 @@ func (c *Client) GetInstance(ctx context.Context, id int64) (*Instance, error) {
 	if err := c.call(ctx, ActionGetInstance, serviceParams(id), &instance); err != nil {
 		return nil, err
 	}
-	c.rememberInstanceSecrets(&instance)
 	return &instance, nil
 }
 
@@ -109,9 +108,6 @@ func (c *Client) GetInstances(ctx context.Context) ([]Instance, error) {
 	var instances []Instance
 	if err := c.call(ctx, ActionGetInstances, nil, &instances); err != nil {
 		return nil, err
-	}
-	for i := range instances {
-		c.rememberInstanceSecrets(&instances[i])
 	}
 	return instances, nil
 }
@@ -130,11 +126,6 @@ func (c *Client) FindInstancesByName(ctx context.Context, name string) ([]Instan
 		}
 	}
 	return matches, nil
-}
-
-func (c *Client) rememberInstanceSecrets(i *Instance) {
-	c.secrets.add(i.Password)
-	c.secrets.add(i.ConfigKey)
 }
 
 // CreateInstanceRequest holds the parameters of add_instance.
@@ -207,7 +198,6 @@ func (c *Client) RenameInstance(ctx context.Context, id int64, name string) erro
 
 // ChangePassword sets the root password, which takes effect after the next reboot.
 func (c *Client) ChangePassword(ctx context.Context, id int64, password string) error {
-	c.secrets.add(password)
 	return c.serviceAction(ctx, ActionChangePassword, id, url.Values{"password": {password}})
 }
 
