@@ -21,6 +21,7 @@ import (
 var (
 	_ resource.ResourceWithConfigure   = (*rdnsResource)(nil)
 	_ resource.ResourceWithImportState = (*rdnsResource)(nil)
+	_ resource.ResourceWithModifyPlan  = (*rdnsResource)(nil)
 )
 
 type rdnsResource struct {
@@ -120,6 +121,35 @@ func ptrForAPI(value hostnameValue) string {
 		return text[:len(text)-1]
 	}
 	return text
+}
+
+// ModifyPlan rejects, before anything is applied, a new record for an address that the
+// instance does not have. It checks only what is known at plan time: an address that another
+// resource of the same apply adds is known only when it is applied, and Create checks it then.
+func (r *rdnsResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.client == nil || req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return
+	}
+	var plan rdnsModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() || plan.InstanceID.IsUnknown() || plan.IPAddress.IsUnknown() {
+		return
+	}
+	target, err := plan.target()
+	if err != nil {
+		return
+	}
+	ips, err := r.client.ReadInstanceIPs(ctx, target.instanceID)
+	if err != nil {
+		// A missing instance or a failed read is reported by Create, with the same words.
+		return
+	}
+	if findAddress(ips, target.addr) == nil {
+		resp.Diagnostics.AddAttributeError(path.Root("ip_address"), "IP address does not belong to the instance",
+			fmt.Sprintf("The address %s is not an address of instance %d, whose addresses are: %s. Set ip_address to one "+
+				"of them, or set instance_id to the instance that holds %s.",
+				target.addr, target.instanceID, describeAddresses(ips), target.addr))
+	}
 }
 
 func (r *rdnsResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
