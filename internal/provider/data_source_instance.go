@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -112,7 +111,11 @@ func (d *instanceDataSource) Read(ctx context.Context, req datasource.ReadReques
 
 	var id int64
 	if !config.ID.IsNull() {
-		id, _ = strconv.ParseInt(config.ID.ValueString(), 10, 64)
+		var err error
+		if id, err = parseServiceID(config.ID.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("id"), "Invalid instance id", err.Error())
+			return
+		}
 	} else {
 		name := config.Name.ValueString()
 		matches, err := d.client.FindInstancesByName(ctx, name)

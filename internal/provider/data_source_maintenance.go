@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -112,8 +111,11 @@ func (d *maintenanceDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	// The validator accepts only serviceIDPattern, so parsing cannot fail.
-	id, _ := strconv.ParseInt(config.InstanceID.ValueString(), 10, 64)
+	id, err := parseServiceID(config.InstanceID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Invalid instance id", err.Error())
+		return
+	}
 
 	events, err := d.client.GetInstanceMaintenance(ctx, id)
 	if hostwinds.IsNotFound(err) {

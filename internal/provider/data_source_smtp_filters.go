@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -93,8 +92,11 @@ func (d *smtpFiltersDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	var id int64
 	if !config.InstanceID.IsNull() {
-		// The validator accepts only serviceIDPattern, so parsing cannot fail and id is above 0.
-		id, _ = strconv.ParseInt(config.InstanceID.ValueString(), 10, 64)
+		var err error
+		if id, err = parseServiceID(config.InstanceID.ValueString()); err != nil {
+			resp.Diagnostics.AddAttributeError(path.Root("instance_id"), "Invalid instance id", err.Error())
+			return
+		}
 	}
 
 	events, err := d.client.GetSMTPFilters(ctx, id)
