@@ -24,8 +24,8 @@ var logVariables = []string{
 
 // silenceUnreadLogs turns the SDK's and the provider's logging off when no log variable is
 // set. Terraform then discards every provider log line, but the SDK would still format and
-// mask each one: at 300 instances that was about a quarter of a refresh's time in
-// BENCHMARKS.md's measurements.
+// mask each one. Turning it off cut a 300-instance refresh from 10.4 s to 7.6 s on the 2-core
+// benchmark machine (BENCHMARKS.md).
 func silenceUnreadLogs() {
 	for _, name := range logVariables {
 		if os.Getenv(name) != "" {

@@ -129,7 +129,7 @@ func (m *mockProcess) control(method, route string, out any) error {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return fmt.Errorf("reading the answer to mock control request %s %s failed: %w", method, route, err)
+		return fmt.Errorf("reading the response to mock control request %s %s failed: %w", method, route, err)
 	}
 	if resp.StatusCode/100 != 2 {
 		return fmt.Errorf("mock control request %s %s returned HTTP %d: %s", method, route, resp.StatusCode, strings.TrimSpace(string(body)))
@@ -138,7 +138,7 @@ func (m *mockProcess) control(method, route string, out any) error {
 		return nil
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return fmt.Errorf("decoding the answer to mock control request %s %s failed: %w", method, route, err)
+		return fmt.Errorf("decoding the response to mock control request %s %s failed: %w", method, route, err)
 	}
 	return nil
 }

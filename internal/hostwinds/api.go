@@ -1,6 +1,6 @@
 package hostwinds
 
-// Evidence says how much is known about an action or field of the Hostwinds API.
+// Evidence is how much is known about an action or field of the Hostwinds API.
 type Evidence string
 
 const (
@@ -112,7 +112,7 @@ var Actions = []ActionInfo{
 
 // Field names of responses and requests. The assumed ones are marked; the rest are documented.
 const (
-	// FieldManaged is the instance field that says whether the instance is managed (assumed).
+	// FieldManaged is the instance field that is true when the instance is managed (assumed).
 	FieldManaged = "managed"
 	// FieldIPType is the per-address field of get_instance_ips: primary or secondary (assumed).
 	FieldIPType = "type"

@@ -109,7 +109,7 @@ func TestReadInstanceIPs_sharedPerInstance(t *testing.T) {
 		t.Errorf("get_instance_ips was called %d times, want %d (one per instance)", n, len(ids))
 	}
 
-	// A change to one instance's addresses drops only that instance's answer.
+	// A change to one instance's addresses drops only that instance's response.
 	if err := c.AddIP(ctx, ids[0]); err != nil {
 		t.Fatal(err)
 	}

@@ -292,7 +292,7 @@ func decodeResponse(action string, status int, raw []byte, out any) error {
 	if len(trimmed) == 0 || (trimmed[0] != '{' && trimmed[0] != '[') || !json.Valid(trimmed) {
 		message := "the response is not JSON"
 		if status < 200 || status > 299 {
-			// A proxy's error page: the status says more than the body's format.
+			// A proxy's error page, whose status is more useful than the body's format.
 			message = http.StatusText(status)
 		}
 		return &APIError{Action: action, HTTPStatus: status, Message: message, Body: bodyStart(trimmed)}

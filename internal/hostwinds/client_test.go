@@ -312,7 +312,7 @@ func TestNonJSONBodyTruncated(t *testing.T) {
 }
 
 func TestReadActionGetsResultList(t *testing.T) {
-	// A read action must not succeed with a zero value when the API answers like a change.
+	// A read action must not succeed with a zero value when the API responds like a change.
 	api := newFakeAPI(t, answerJSON(http.StatusOK, successResult))
 	c := newTestClient(t, api.URL())
 

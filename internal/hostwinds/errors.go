@@ -76,7 +76,7 @@ func (e *APIError) invalidAction() bool {
 	return e.Message == messageInvalidAction
 }
 
-// IsNotFound reports whether err says the instance does not exist or belongs to another key.
+// IsNotFound reports whether err means the instance does not exist or belongs to another key.
 func IsNotFound(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.notFound()
@@ -88,7 +88,7 @@ func IsUnauthorized(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.unauthorized()
 }
 
-// IsInvalidAction reports whether err says the API does not know the action.
+// IsInvalidAction reports whether err means the API does not know the action.
 func IsInvalidAction(err error) bool {
 	var apiErr *APIError
 	return errors.As(err, &apiErr) && apiErr.invalidAction()

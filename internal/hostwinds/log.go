@@ -18,7 +18,7 @@ const logSubsystem = "hostwinds_api"
 // secretParams are request parameters whose values never reach a log.
 var secretParams = map[string]bool{"API": true, "password": true, "configkey": true}
 
-// secretFieldPattern finds secret fields in a JSON answer body.
+// secretFieldPattern finds secret fields in a JSON response body.
 var secretFieldPattern = regexp.MustCompile(`("(?:password|configkey|API)"\s*:\s*)"(?:[^"\\]|\\.)*"`)
 
 // secretSet holds the secret values the client has seen, so that log lines and errors can
@@ -109,7 +109,7 @@ func (s *secretSet) redactForm(params url.Values) map[string]any {
 	return out
 }
 
-// redactBody returns an answer body with secret fields and known secret values replaced.
+// redactBody returns a response body with secret fields and known secret values replaced.
 func (s *secretSet) redactBody(raw []byte) string {
 	text := secretFieldPattern.ReplaceAllString(string(raw), `$1"***"`)
 	return s.redact(bodyLimit(text))

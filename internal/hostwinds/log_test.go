@@ -150,7 +150,7 @@ func TestAddSecretMaskedInError(t *testing.T) {
 }
 
 // Instance passwords and configkeys are removed from logs by field name, not added to the
-// masked values: every log line is checked against each masked value, so a list that grew
+// masked values. Every log line is checked against each masked value, so a list that grew
 // with the number of instances would make each call slower the larger the state.
 func TestSecretSetStaysSmallWithInstances(t *testing.T) {
 	api := newFakeAPI(t, answerJSON(http.StatusOK,

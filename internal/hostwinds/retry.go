@@ -126,7 +126,7 @@ var _ retryablehttp.CheckRetry = (&Client{}).checkRetry
 
 // maxRetryAfter caps the wait a Retry-After header can ask for, because go-retryablehttp's
 // DefaultBackoff honours any value, and an operation without a deadline would otherwise hang
-// for as long as a misbehaving proxy says.
+// for as long as a misbehaving proxy asks.
 const maxRetryAfter = 2 * time.Minute
 
 // cappedBackoff is retryablehttp.DefaultBackoff with Retry-After capped at maxRetryAfter.

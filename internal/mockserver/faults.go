@@ -160,7 +160,7 @@ func (s *Server) applyFaultBefore(w http.ResponseWriter, r *http.Request, f *Fau
 	return false
 }
 
-// dropConnection closes the client connection without an answer; reset
+// dropConnection closes the client connection without a response; reset
 // sends a TCP RST instead of a FIN. A ResponseWriter that cannot be hijacked
 // (httptest.ResponseRecorder, HTTP/2) gets a 502 instead, the closest
 // failure it can show.

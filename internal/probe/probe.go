@@ -122,7 +122,7 @@ func probeExistence(ctx context.Context, g guard, result Result, params url.Valu
 	err := g.send(ctx, result.Action, params, nil)
 	if err == nil {
 		result.Status = StatusUnexpected
-		result.Detail = "unexpected answer: the API reported success for serviceid 0"
+		result.Detail = "unexpected response: the API reported success for serviceid 0"
 		return result, nil
 	}
 	if hostwinds.IsNotFound(err) {
@@ -176,7 +176,7 @@ func classifyError(ctx context.Context, result Result, err error) (Result, error
 		result.Detail = "request failed: " + err.Error()
 		return result, nil
 	}
-	result.Detail = "unexpected answer: " + describeAPIError(apiErr)
+	result.Detail = "unexpected response: " + describeAPIError(apiErr)
 	return result, nil
 }
 

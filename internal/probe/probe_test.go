@@ -283,9 +283,9 @@ func TestRunReportsUnexpectedAnswers(t *testing.T) {
 		status Status
 		detail string
 	}{
-		hostwinds.ActionGetInstance:     {StatusUnexpected, "unexpected answer: the API reported success for serviceid 0"},
-		hostwinds.ActionBoot:            {StatusUnexpected, "unexpected answer: Service is suspended. [ERROR 6790]"},
-		hostwinds.ActionReboot:          {StatusUnexpected, `unexpected answer: Bad Gateway (HTTP 502); the body starts with "<html><body>Bad gateway</body></html>"`},
+		hostwinds.ActionGetInstance:     {StatusUnexpected, "unexpected response: the API reported success for serviceid 0"},
+		hostwinds.ActionBoot:            {StatusUnexpected, "unexpected response: Service is suspended. [ERROR 6790]"},
+		hostwinds.ActionReboot:          {StatusUnexpected, `unexpected response: Bad Gateway (HTTP 502); the body starts with "<html><body>Bad gateway</body></html>"`},
 		hostwinds.ActionGetPublicImages: {StatusShapeMismatch, "answer differs from the assumed shape: the success value is an object, not an array"},
 		hostwinds.ActionGetLocations:    {StatusShapeMismatch, "answer differs from the assumed shape: missing fields: city"},
 		hostwinds.ActionGetPriceList:    {StatusShapeMismatch, "answer differs from the assumed shape: the success value is an array, not an object keyed by option"},

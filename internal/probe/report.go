@@ -45,8 +45,8 @@ func Summary(results []Result) string {
 		counts[r.Status]++
 	}
 	probed := len(results) - counts[StatusNotProbed]
-	return fmt.Sprintf("%d of %d actions probed: %d exist, %d answer in the expected shape, %d unknown, "+
-		"%d with an unexpected answer, %d with a different shape.",
+	return fmt.Sprintf("%d of %d actions probed: %d exist, %d respond in the expected shape, %d unknown, "+
+		"%d with an unexpected response, %d with a different shape.",
 		probed, len(results), counts[StatusExists], counts[StatusExpectedShape], counts[StatusUnknownAction],
 		counts[StatusUnexpected], counts[StatusShapeMismatch])
 }

@@ -37,7 +37,7 @@ func TestWriteTable(t *testing.T) {
 	if got := strings.Index(lines[3], "not probed"); got != column {
 		t.Errorf("result column of row 3 starts at %d, want %d", got, column)
 	}
-	want := "2 of 3 actions probed: 1 exist, 0 answer in the expected shape, 1 unknown, 0 with an unexpected answer, 0 with a different shape."
+	want := "2 of 3 actions probed: 1 exist, 0 respond in the expected shape, 1 unknown, 0 with an unexpected response, 0 with a different shape."
 	if lines[5] != want {
 		t.Errorf("summary = %q, want %q", lines[5], want)
 	}

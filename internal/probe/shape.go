@@ -40,11 +40,11 @@ func listOf[T any](extraFields ...string) shapeCheck {
 		}
 		var decoded []T
 		if err := json.Unmarshal(success, &decoded); err != nil {
-			return "the answer does not decode into the client's type: " + err.Error(), ""
+			return "the response does not decode into the client's type: " + err.Error(), ""
 		}
 		var elements []json.RawMessage
 		if err := json.Unmarshal(success, &elements); err != nil {
-			return "the answer is not an array of JSON values: " + err.Error(), ""
+			return "the response is not an array of JSON values: " + err.Error(), ""
 		}
 		return missingInElements(reflect.TypeFor[T](), elements, extraFields)
 	}
@@ -59,11 +59,11 @@ func objectOf[T any](extraFields ...string) shapeCheck {
 		}
 		var decoded map[string]T
 		if err := json.Unmarshal(success, &decoded); err != nil {
-			return "the answer does not decode into the client's type: " + err.Error(), ""
+			return "the response does not decode into the client's type: " + err.Error(), ""
 		}
 		var byKey map[string]json.RawMessage
 		if err := json.Unmarshal(success, &byKey); err != nil {
-			return "the answer is not an object of JSON values: " + err.Error(), ""
+			return "the response is not an object of JSON values: " + err.Error(), ""
 		}
 		keys := make([]string, 0, len(byKey))
 		for k := range byKey {
@@ -84,7 +84,7 @@ func eventList(fields []string) shapeCheck {
 	return func(success json.RawMessage) (string, string) {
 		events, err := hostwinds.DecodeEvents(success)
 		if err != nil {
-			return "the answer does not decode into the client's event list: " + err.Error(), ""
+			return "the response does not decode into the client's event list: " + err.Error(), ""
 		}
 		if len(events) == 0 {
 			return "", emptyNote

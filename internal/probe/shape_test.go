@@ -31,7 +31,7 @@ func TestShapeChecks(t *testing.T) {
 			name:         "location with a string id that is not a number",
 			action:       hostwinds.ActionGetLocations,
 			success:      `[{"id":"sea","name":"Seattle","city":"Seattle","country":"US"}]`,
-			wantMismatch: `the answer does not decode into the client's type: "sea" is not a number`,
+			wantMismatch: `the response does not decode into the client's type: "sea" is not a number`,
 		},
 		{
 			name:         "instance summaries missing fields in different elements",
@@ -73,7 +73,7 @@ func TestShapeChecks(t *testing.T) {
 			name:         "SMTP events that are not objects",
 			action:       hostwinds.ActionGetSMTPFilters,
 			success:      `["blocked"]`,
-			wantMismatch: `the answer does not decode into the client's event list: an event must be a JSON object, got "blocked"`,
+			wantMismatch: `the response does not decode into the client's event list: an event must be a JSON object, got "blocked"`,
 		},
 	}
 	for _, c := range cases {

@@ -133,7 +133,7 @@ func TestAccLoad_parallelApplyUnder429s(t *testing.T) {
 		"HOSTWINDS_API_URL="+server.URL+mockserver.APIPath,
 		fmt.Sprintf("HOSTWINDS_REQUESTS_PER_SECOND=%d", loadProviderRate),
 		"HOSTWINDS_POLL_INTERVAL=200ms",
-		// With one answer in five a 429, five retries would run out about once in 15,000
+		// With one response in five a 429, five retries would run out about once in 15,000
 		// requests; ten make that negligible.
 		"HOSTWINDS_MAX_RETRIES=10",
 	)

@@ -57,7 +57,8 @@ type providerModel struct {
 	PollInterval      types.String  `tfsdk:"poll_interval"`
 }
 
-// providerData is what resources and data sources receive from Configure.
+// providerData is the configured client and settings that resources and data sources receive
+// from Configure.
 type providerData struct {
 	client       *hostwinds.Client
 	catalogue    *catalogue

@@ -295,7 +295,7 @@ func interrupted(ctx context.Context) bool {
 
 // saveInterruptedCreate keeps an interrupted create in state without an error, because an
 // error would taint the instance and the next apply would order a second one. Terraform
-// requires the planned values in that state, so they are saved as planned; the next refresh
+// requires the planned values in that state, so they are saved as planned. The next refresh
 // reads what the instance really has, and the plan then holds an update that waits for the
 // build and applies the settings that remain.
 func (r *instanceResource) saveInterruptedCreate(ctx context.Context, plan, actual instanceModel, resp *resource.CreateResponse) {
@@ -324,7 +324,7 @@ func plannedOrActual(plan, actual instanceModel) instanceModel {
 }
 
 // createInstance orders the instance and returns its serviceid. The API does not return the
-// id, so the instance is found by its unique name; the same look-up after a lost response makes
+// id, so the instance is found by its unique name. The same look-up after a lost response makes
 // sure the order is never sent twice.
 func (r *instanceResource) createInstance(ctx context.Context, plan *instanceModel) (int64, error) {
 	name := plan.Name.ValueString()
@@ -620,7 +620,7 @@ func (r *instanceResource) Delete(ctx context.Context, req resource.DeleteReques
 		tflog.Info(ctx, "Instance was already gone", map[string]any{"instance_id": id})
 		return
 	case hostwinds.IsOutcomeUnknown(err):
-		// Whether the terminate arrived is unknown; the wait below tells, and a second
+		// Whether the terminate arrived is unknown, so the instance is read first. A second
 		// terminate is sent only if the instance is still there and not terminating.
 		tflog.Warn(ctx, "The response to terminate was lost; checking the instance", map[string]any{"instance_id": id, "error": err.Error()})
 		instance, getErr := r.client.GetInstance(ctx, id)

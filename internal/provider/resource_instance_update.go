@@ -23,9 +23,9 @@ func changed(planned, prior attr.Value) bool {
 	return !planned.IsUnknown() && !planned.IsNull() && !planned.Equal(prior)
 }
 
-// updateSteps lists the in-place changes in the order they are applied: labels and billing
-// first, then the reinstall and the resize, which take the instance through other states, and
-// the password and power state last, so that neither is undone by the steps before them.
+// updateSteps lists the in-place changes in the order they are applied. Labels and billing
+// come first, then the reinstall and the resize, which take the instance through other states.
+// The password and the power state come last, so that the steps before them undo neither.
 func (r *instanceResource) updateSteps() []updateStep {
 	return []updateStep{
 		{

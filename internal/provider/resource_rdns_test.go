@@ -202,7 +202,7 @@ resource "hostwinds_rdns" "wrong" {
   dns_ptr     = "mail.example.com"
 }
 `,
-				// Both instances exist, so the plan already knows the address is not instance a's.
+				// Both instances exist, so the plan can already tell the address is not instance a's.
 				PlanOnly:    true,
 				ExpectError: errorPattern(`address 192\.0\.2\.1[01] is not an address of instance 100[01], whose addresses are`),
 			},
